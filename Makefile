@@ -1,0 +1,127 @@
+# tjconv top-level Makefile: `make`, `make check`, `make install`, `make demo`, `make bench`.
+include config.mk
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+PKGS_CORE = babeltrace2 yaml-0.1 zlib
+PKGS_ALL = $(PKGS_CORE) libxml-2.0 libpcap
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_CORE) 2>/dev/null)
+DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+VERSION := $(shell cat VERSION)
+CPPFLAGS += -Iinclude -Icore -D_GNU_SOURCE -DTJ_VERSION='"$(VERSION)"' \
+	-DTJ_PLUGINDIR='"$(PLUGINDIR)"'
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC $(DEPS_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+OBJ = $(BUILD)/obj
+CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
+CORE_LIB := $(BUILD)/libtjcore.a
+
+# Small helpers compiled into plugins too (plugins never link the executable).
+PLUGIN_UTIL_OBJ := $(OBJ)/core/timefmt.o
+
+# Each directory under plugins/ and converters/ is one dlopen'd plugin.
+PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/*.c converters/*/*.c))))
+PLUGIN_SO := $(foreach d,$(PLUGIN_DIRS),$(BUILD)/lib/tjconv/$(notdir $(d)).so)
+
+TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)
+TEST_PLUGIN_SO := $(TEST_PLUGIN_SRC:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+TJGEN_SRC := $(wildcard tools/tjgen/*.c)
+TJGEN_OBJ := $(TJGEN_SRC:%.c=$(OBJ)/%.o)
+
+TJCONV := $(BUILD)/bin/tjconv
+TJGEN := $(BUILD)/bin/tjgen
+
+.PHONY: all check unit-check cli-check install uninstall clean demo bench deps viewer-check
+all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# Plugin objects hide everything but the entry symbol.
+$(OBJ)/plugins/%.o $(OBJ)/converters/%.o: ALL_CFLAGS += -fvisibility=hidden
+
+$(CORE_LIB): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(TJCONV): $(OBJ)/core/main.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPS_LIBS) -ldl -lpthread
+
+$(TJGEN): $(TJGEN_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+define plugin_rule
+$(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c)) $(PLUGIN_UTIL_OBJ)
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(CC) -shared $$(ALL_LDFLAGS) -o $$@ $$^ $$($(notdir $(1))_LIBS)
+endef
+$(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
+
+$(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/tjconv/plugin.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fvisibility=hidden -shared -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_LIB) \
+		$(CMOCKA_LIBS) $(DEPS_LIBS) -ldl -lpthread
+
+$(BUILD)/tjconv-plugin.pc: tjconv-plugin.pc.in VERSION
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
+
+check: all $(TEST_PLUGIN_SO) $(UNIT_BIN)
+	$(Q)tests/run-tests $(BUILD)
+
+demo: all
+	$(Q)$(TJCONV) share/samples/ncat-journey | head -n 40
+	@echo "..."
+	$(Q)echo "(`$(TJCONV) share/samples/ncat-journey | wc -l` events; full trace: $(TJCONV) share/samples/ncat-journey)"
+
+bench: all
+	$(Q)bench/run
+
+viewer-check: all
+	$(Q)tests/viewer/check
+
+deps:
+	$(Q)tools/install-deps
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(INCLUDEDIR)/tjconv \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(TJCONV) $(TJGEN) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(PLUGIN_SO) $(DESTDIR)$(PLUGINDIR)/
+	install -m 644 include/tjconv/*.h $(DESTDIR)$(INCLUDEDIR)/tjconv/
+	install -m 644 $(BUILD)/tjconv-plugin.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 doc/tjconv.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tjconv $(DESTDIR)$(BINDIR)/tjgen
+	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGIN_SO)))
+	-rmdir $(DESTDIR)$(PLUGINDIR)
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/tjconv
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc $(DESTDIR)$(MANDIR)/man1/tjconv.1
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,222 @@
+/*
+ * Exporter "text": one line per trace event, like babeltrace2's default
+ * output, plus the thread that ran it and what analyzers attached:
+ *
+ *   [11:44:41.210000500] (+0.000000500) tjgen-host cpu0 ncat/2150 syscall_exit_accept4: \
+ *       { cpu_id = 0 }, { ... }, { ret = 4, ... } => ret 4 = new socket from ...
+ *
+ * Event lines always start with '['.  Other lines (lost events now, captured
+ * packets later) start with '#', so `grep -c '^\['` counts events and
+ * `grep -v '^#'` leaves exactly the events.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timefmt.h"
+#include "tjconv/plugin.h"
+
+enum clock_mode { CLOCK_TIME, CLOCK_DATE, CLOCK_SECONDS, CLOCK_RELATIVE };
+
+struct text {
+	const struct tj_host *host;
+	struct tj_plugin *self;
+	struct tj_clock_cache clock;
+	int mode;
+	int annotations;
+	int show_host;
+	int64_t first_ts;
+	int64_t last_ts;
+	const struct tj_trace_info *info;
+	struct tj_sbuf line;
+};
+
+static int param_bool(const struct tj_host *h, struct tj_plugin *self, const char *key, int dflt)
+{
+	const char *v = h->param(self, key);
+	if (!v)
+		return dflt;
+	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0;
+}
+
+static int text_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+{
+	struct text *t = calloc(1, sizeof(*t));
+	if (!t)
+		return TJ_ENOMEM;
+	t->host = host;
+	t->self = self;
+	tj_clock_cache_init(&t->clock, param_bool(host, self, "clock-gmt", 0));
+	t->mode = param_bool(host, self, "clock-seconds", 0)    ? CLOCK_SECONDS
+		  : param_bool(host, self, "clock-relative", 0) ? CLOCK_RELATIVE
+		  : param_bool(host, self, "clock-date", 0)     ? CLOCK_DATE
+								  : CLOCK_TIME;
+	t->annotations = param_bool(host, self, "annotations", 1);
+	t->show_host = param_bool(host, self, "hostname", 1);
+	t->last_ts = TJ_TS_NONE;
+	*state = t;
+	return TJ_OK;
+}
+
+static int text_begin(void *state, const struct tj_trace_info *info)
+{
+	struct text *t = state;
+	t->info = info;
+	t->first_ts = info->first_ts;
+	return TJ_OK;
+}
+
+static void put(struct text *t, const char *s)
+{
+	t->host->sbuf_append(&t->line, s, strlen(s));
+}
+
+static void put_ts(struct text *t, int64_t ts)
+{
+	char buf[64];
+	if (ts == TJ_TS_NONE) {
+		put(t, "??:??:??.?????????");
+		return;
+	}
+	switch (t->mode) {
+	case CLOCK_SECONDS:
+		tj_time_format_seconds(buf, sizeof(buf), ts);
+		break;
+	case CLOCK_RELATIVE:
+		tj_time_format_delta(buf, sizeof(buf), ts - (t->first_ts != TJ_TS_NONE ? t->first_ts : ts));
+		break;
+	default:
+		tj_clock_cache_format(&t->clock, buf, sizeof(buf), ts, t->mode == CLOCK_DATE);
+	}
+	put(t, buf);
+}
+
+static int flush_line(struct text *t)
+{
+	t->host->sbuf_append(&t->line, "\n", 1);
+	int rc = t->host->write(t->self, t->line.data, t->line.len);
+	t->line.len = 0;
+	return rc;
+}
+
+static int text_event(void *state, const struct tj_event *ev, void *class_data)
+{
+	struct text *t = state;
+	char buf[64];
+	(void)class_data;
+
+	t->line.len = 0;
+	put(t, "[");
+	put_ts(t, ev->ts);
+	put(t, "] (");
+	if (t->last_ts == TJ_TS_NONE || ev->ts == TJ_TS_NONE) {
+		put(t, "+?.?????????");
+	} else {
+		tj_time_format_delta(buf, sizeof(buf), ev->ts - t->last_ts);
+		put(t, buf);
+	}
+	put(t, ") ");
+	if (ev->ts != TJ_TS_NONE)
+		t->last_ts = ev->ts;
+	if (t->show_host && t->info && ev->cls->trace_index < t->info->ntraces) {
+		const char *h = t->info->traces[ev->cls->trace_index].hostname;
+		if (h) {
+			put(t, h);
+			put(t, " ");
+		}
+	}
+	if (ev->cpu >= 0) {
+		snprintf(buf, sizeof(buf), "cpu%d ", (int)ev->cpu);
+		put(t, buf);
+	}
+	if (ev->tid >= 0) {
+		if (ev->procname)
+			put(t, ev->procname);
+		snprintf(buf, sizeof(buf), "/%d ", (int)ev->tid);
+		put(t, buf);
+	}
+	put(t, ev->cls->name);
+	put(t, ": ");
+	t->host->format_fields(ev, &t->line);
+	if (t->annotations && ev->nannotations) {
+		put(t, " =>");
+		for (uint32_t i = 0; i < ev->nannotations; i++) {
+			put(t, i ? "; " : " ");
+			put(t, ev->annotations[i].text);
+		}
+	}
+	return flush_line(t);
+}
+
+static int text_discard(void *state, const struct tj_discard *d)
+{
+	struct text *t = state;
+	char buf[160];
+
+	t->line.len = 0;
+	put(t, "# [");
+	put_ts(t, d->end_ts != TJ_TS_NONE ? d->end_ts : d->begin_ts);
+	put(t, "] LOST: ");
+	if (d->count == UINT64_MAX)
+		snprintf(buf, sizeof(buf), "an unknown number of %s", d->is_packets ? "packets" : "events");
+	else
+		snprintf(buf, sizeof(buf), "%llu %s", (unsigned long long)d->count,
+			 d->is_packets ? "packets" : "events");
+	put(t, buf);
+	put(t, " discarded by the tracer");
+	if (d->cpu >= 0) {
+		snprintf(buf, sizeof(buf), " on cpu%d", (int)d->cpu);
+		put(t, buf);
+	}
+	if (d->begin_ts != TJ_TS_NONE && d->end_ts != TJ_TS_NONE) {
+		put(t, " between [");
+		put_ts(t, d->begin_ts);
+		put(t, "] and [");
+		put_ts(t, d->end_ts);
+		put(t, "]");
+	}
+	put(t, " (stream ");
+	put(t, d->stream_name ? d->stream_name : "?");
+	put(t, ")");
+	return flush_line(t);
+}
+
+static void text_fini(void *state)
+{
+	struct text *t = state;
+	t->host->sbuf_release(&t->line);
+	free(t);
+}
+
+static const char *const subscriptions[] = {"*", NULL};
+static const char *const param_help[] = {
+	"clock-gmt: show times in UTC (--clock-gmt)",
+	"clock-seconds: show seconds since the Unix epoch (--clock-seconds)",
+	"clock-relative: show times relative to the first event (--clock-relative)",
+	"clock-date: show the date too",
+	"annotations: show analyzer annotations (default true; --no-annotations)",
+	"hostname: show the trace's hostname (default true)",
+	NULL,
+};
+
+static const struct tj_plugin_desc desc = {
+	.abi_major = TJ_ABI_MAJOR,
+	.abi_minor = TJ_ABI_MINOR,
+	.size = sizeof(struct tj_plugin_desc),
+	.name = "text",
+	.version = "1.0",
+	.description = "annotated text timeline, one line per event (babeltrace2 style)",
+	.kind = TJ_KIND_EXPORTER,
+	.subscriptions = subscriptions,
+	.init = text_init,
+	.begin = text_begin,
+	.on_event = text_event,
+	.on_discard = text_discard,
+	.fini = text_fini,
+	.param_help = param_help,
+};
+
+TJ_EXPORT const struct tj_plugin_desc *tj_plugin_entry(void)
+{
+	return &desc;
+}

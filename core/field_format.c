@@ -1,0 +1,251 @@
+/*
+ * babeltrace2-style text of an event's fields, as its `pretty` sink prints
+ * them by default: packet context (without the tracer's bookkeeping
+ * members), stream event context, event context, payload — each as
+ * "{ name = value, ... }", joined by ", ".  Integers are formatted by hand.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <babeltrace2/babeltrace.h>
+
+#include "fields.h"
+#include "sbuf.h"
+
+/* Packet context members babeltrace2 does not print. */
+static int is_bookkeeping(const char *name)
+{
+	static const char *const skip[] = {"timestamp_begin", "timestamp_end", "content_size",
+					   "packet_size", "packet_seq_num", "events_discarded"};
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strcmp(name, skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int put_str(struct tj_sbuf *sb, const char *s)
+{
+	return tj_sbuf_append(sb, s, strlen(s));
+}
+
+static int put_hex(struct tj_sbuf *sb, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp);
+	do {
+		tmp[--i] = "0123456789ABCDEF"[v & 0xf];
+		v >>= 4;
+	} while (v);
+	return put_str(sb, "0x") || tj_sbuf_append(sb, tmp + i, sizeof(tmp) - i);
+}
+
+static int put_base(struct tj_sbuf *sb, uint64_t v, unsigned shift, const char *prefix)
+{
+	char tmp[70];
+	size_t i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + (v & ((1u << shift) - 1)));
+		v >>= shift;
+	} while (v);
+	return put_str(sb, prefix) || tj_sbuf_append(sb, tmp + i, sizeof(tmp) - i);
+}
+
+/* Quote a string, escaping what would break a one-line record. */
+static int put_quoted(struct tj_sbuf *sb, const char *s)
+{
+	if (tj_sbuf_appendc(sb, '"'))
+		return TJ_ENOMEM;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		int rc;
+		switch (*p) {
+		case '\n':
+			rc = put_str(sb, "\\n");
+			break;
+		case '\t':
+			rc = put_str(sb, "\\t");
+			break;
+		case '\r':
+			rc = put_str(sb, "\\r");
+			break;
+		case '"':
+			rc = put_str(sb, "\\\"");
+			break;
+		case '\\':
+			rc = put_str(sb, "\\\\");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				char esc[5];
+				snprintf(esc, sizeof(esc), "\\x%02X", *p);
+				rc = put_str(sb, esc);
+			} else {
+				rc = tj_sbuf_appendc(sb, (char)*p);
+			}
+		}
+		if (rc)
+			return rc;
+	}
+	return tj_sbuf_appendc(sb, '"');
+}
+
+static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
+{
+	const bt_field_class *fc = bt_field_borrow_class_const(f);
+	int is_signed = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER);
+	uint64_t u = is_signed ? (uint64_t)bt_field_integer_signed_get_value(f)
+			       : bt_field_integer_unsigned_get_value(f);
+	switch (bt_field_class_integer_get_preferred_display_base(fc)) {
+	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_HEXADECIMAL: {
+		/* babeltrace2 masks negative values to the field width. */
+		uint64_t bits = bt_field_class_integer_get_field_value_range(fc);
+		if (bits < 64)
+			u &= (UINT64_C(1) << bits) - 1;
+		return put_hex(sb, u);
+	}
+	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_OCTAL:
+		return put_base(sb, u, 3, "0");
+	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_BINARY:
+		return put_base(sb, u, 1, "0b");
+	default:
+		return is_signed ? tj_sbuf_append_i64(sb, (int64_t)u) : tj_sbuf_append_u64(sb, u);
+	}
+}
+
+static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx);
+
+static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
+{
+	bt_field_class_enumeration_mapping_label_array labels;
+	uint64_t n = 0;
+	int rc;
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
+		rc = bt_field_enumeration_signed_get_mapping_labels(f, &labels, &n) != 0;
+	else
+		rc = bt_field_enumeration_unsigned_get_mapping_labels(f, &labels, &n) != 0;
+	if (rc)
+		n = 0;
+	if (put_str(sb, "( "))
+		return TJ_ENOMEM;
+	if (n == 0) {
+		rc = put_str(sb, "<unknown>");
+	} else if (n == 1) {
+		rc = put_quoted(sb, labels[0]);
+	} else {
+		rc = put_str(sb, "{ ");
+		for (uint64_t i = 0; !rc && i < n; i++)
+			rc = (i ? put_str(sb, ", ") : 0) || put_quoted(sb, labels[i]);
+		rc = rc || put_str(sb, " }");
+	}
+	return rc || put_str(sb, " : container = ") || put_integer(sb, f, t) || put_str(sb, " )");
+}
+
+static int put_struct(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
+{
+	const bt_field_class *fc = bt_field_borrow_class_const(f);
+	uint64_t n = bt_field_class_structure_get_member_count(fc);
+	int first = 1;
+	if (tj_sbuf_appendc(sb, '{'))
+		return TJ_ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		const char *name = bt_field_class_structure_member_get_name(
+			bt_field_class_structure_borrow_member_by_index_const(fc, i));
+		if (packet_ctx && is_bookkeeping(name))
+			continue;
+		if (put_str(sb, first ? " " : ", ") || put_str(sb, name) || put_str(sb, " = ") ||
+		    put_field(sb, bt_field_structure_borrow_member_field_by_index_const(f, i), 0))
+			return TJ_ENOMEM;
+		first = 0;
+	}
+	return put_str(sb, first ? " }" : " }");
+}
+
+static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
+{
+	bt_field_class_type t = bt_field_get_class_type(f);
+	char num[64];
+
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ENUMERATION))
+		return put_enum(sb, f, t);
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_INTEGER))
+		return put_integer(sb, f, t);
+	if (t == BT_FIELD_CLASS_TYPE_STRING)
+		return put_quoted(sb, bt_field_string_get_value(f));
+	if (t == BT_FIELD_CLASS_TYPE_STRUCTURE)
+		return put_struct(sb, f, packet_ctx);
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ARRAY)) {
+		uint64_t n = bt_field_array_get_length(f);
+		if (tj_sbuf_appendc(sb, '['))
+			return TJ_ENOMEM;
+		for (uint64_t i = 0; i < n; i++) {
+			if (put_str(sb, i ? ", [" : " [") || tj_sbuf_append_u64(sb, i) ||
+			    put_str(sb, "] = ") ||
+			    put_field(sb, bt_field_array_borrow_element_field_by_index_const(f, i), 0))
+				return TJ_ENOMEM;
+		}
+		return put_str(sb, " ]");
+	}
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT)) {
+		const bt_field_class *fc = bt_field_borrow_class_const(f);
+		uint64_t idx = bt_field_variant_get_selected_option_index(f);
+		const char *name = bt_field_class_variant_option_get_name(
+			bt_field_class_variant_borrow_option_by_index_const(fc, idx));
+		return put_str(sb, "{ ") || put_str(sb, name) || put_str(sb, " = ") ||
+		       put_field(sb, bt_field_variant_borrow_selected_option_field_const(f), 0) ||
+		       put_str(sb, " }");
+	}
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_OPTION)) {
+		const bt_field *inner = bt_field_option_borrow_field_const(f);
+		return inner ? put_field(sb, inner, 0) : put_str(sb, "<none>");
+	}
+	if (t == BT_FIELD_CLASS_TYPE_BOOL)
+		return put_str(sb, bt_field_bool_get_value(f) ? "true" : "false");
+	if (t == BT_FIELD_CLASS_TYPE_BIT_ARRAY)
+		return put_hex(sb, bt_field_bit_array_get_value_as_integer(f));
+	if (t == BT_FIELD_CLASS_TYPE_SINGLE_PRECISION_REAL) {
+		snprintf(num, sizeof(num), "%g", (double)bt_field_real_single_precision_get_value(f));
+		return put_str(sb, num);
+	}
+	if (t == BT_FIELD_CLASS_TYPE_DOUBLE_PRECISION_REAL) {
+		snprintf(num, sizeof(num), "%g", bt_field_real_double_precision_get_value(f));
+		return put_str(sb, num);
+	}
+	return put_str(sb, "<?>");
+}
+
+static int nonempty_struct(const bt_field *f, int packet_ctx)
+{
+	if (!f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRUCTURE)
+		return f != NULL;
+	const bt_field_class *fc = bt_field_borrow_class_const(f);
+	uint64_t n = bt_field_class_structure_get_member_count(fc);
+	for (uint64_t i = 0; i < n; i++) {
+		const char *name = bt_field_class_structure_member_get_name(
+			bt_field_class_structure_borrow_member_by_index_const(fc, i));
+		if (!packet_ctx || !is_bookkeeping(name))
+			return 1;
+	}
+	return 0;
+}
+
+int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
+{
+	const struct tj_event_impl *impl = ev->host_private;
+	const bt_event *e = impl->bt;
+	const bt_packet *pkt = bt_event_borrow_packet_const(e);
+	const bt_field *scopes[4] = {
+		pkt ? bt_packet_borrow_context_field_const(pkt) : NULL,
+		bt_event_borrow_common_context_field_const(e),
+		bt_event_borrow_specific_context_field_const(e),
+		bt_event_borrow_payload_field_const(e),
+	};
+	int first = 1;
+	for (int s = 0; s < 4; s++) {
+		if (!nonempty_struct(scopes[s], s == 0))
+			continue;
+		if ((!first && put_str(sb, ", ")) || put_field(sb, scopes[s], s == 0))
+			return TJ_ENOMEM;
+		first = 0;
+	}
+	return TJ_OK;
+}

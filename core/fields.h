@@ -1,0 +1,26 @@
+/*
+ * Field access for plugins: names resolved to paths once per event class,
+ * then read by index per event; and the babeltrace2-style text of an event's
+ * fields for the text exporter.
+ */
+#ifndef TJ_CORE_FIELDS_H
+#define TJ_CORE_FIELDS_H
+
+#include "core.h"
+
+/* What struct tj_event.host_private points to. */
+struct tj_event_impl {
+	const void *bt;            /* const bt_event * */
+	const struct tj_class *cls;
+};
+
+tj_field tj_fields_lookup(const struct tj_event_class *cls, const char *path);
+int tj_fields_int(const struct tj_event *ev, tj_field f, int64_t *out);
+int tj_fields_uint(const struct tj_event *ev, tj_field f, uint64_t *out);
+const char *tj_fields_str(const struct tj_event *ev, tj_field f);
+int64_t tj_fields_len(const struct tj_event *ev, tj_field f);
+int tj_fields_elem_uint(const struct tj_event *ev, tj_field f, uint64_t i, uint64_t *out);
+int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb);
+void tj_class_release_fields(struct tj_class *cls);
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * tjconv command line: parses options (the command line beats --config),
+ * loads plugins and runs a conversion, or lists plugins.  Only this file
+ * prints the error chain and picks the exit code:
+ *   0 success, 1 the input or a plugin failed, 2 usage error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "error.h"
+#include "options.h"
+#include "run.h"
+
+enum {
+	OPT_BEGIN = 256,
+	OPT_END,
+	OPT_CLOCK_GMT,
+	OPT_CLOCK_SECONDS,
+	OPT_CLOCK_RELATIVE,
+	OPT_NO_ANNOTATIONS,
+	OPT_PLUGIN_PATH,
+	OPT_CONFIG,
+	OPT_PARAM,
+	OPT_ENABLE,
+	OPT_DISABLE,
+	OPT_PID,
+	OPT_TID,
+	OPT_COMM,
+	OPT_JOBS,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{"to", required_argument, NULL, 't'},
+	{"output", required_argument, NULL, 'o'},
+	{"begin", required_argument, NULL, OPT_BEGIN},
+	{"end", required_argument, NULL, OPT_END},
+	{"clock-gmt", no_argument, NULL, OPT_CLOCK_GMT},
+	{"clock-seconds", no_argument, NULL, OPT_CLOCK_SECONDS},
+	{"clock-relative", no_argument, NULL, OPT_CLOCK_RELATIVE},
+	{"no-annotations", no_argument, NULL, OPT_NO_ANNOTATIONS},
+	{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"param", required_argument, NULL, OPT_PARAM},
+	{"enable", required_argument, NULL, OPT_ENABLE},
+	{"disable", required_argument, NULL, OPT_DISABLE},
+	{"pid", required_argument, NULL, OPT_PID},
+	{"tid", required_argument, NULL, OPT_TID},
+	{"comm", required_argument, NULL, OPT_COMM},
+	{"jobs", required_argument, NULL, OPT_JOBS},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: tjconv [OPTIONS] TRACE_DIR\n"
+	      "       tjconv list-plugins [--plugin-path DIR]\n"
+	      "\n"
+	      "Convert an LTTng kernel trace (CTF) into answers: an annotated text timeline\n"
+	      "(default), Chrome trace-event JSON, or Trace Compass analyses.\n"
+	      "\n"
+	      "  -t, --to NAME           exporter: text (default), chrome-json, ...\n"
+	      "  -o, --output FILE       write to FILE instead of stdout (FILE.gz: gzip)\n"
+	      "      --begin TIME        start of the time window (babeltrace2 formats:\n"
+	      "                          HH:MM[:SS[.N]], 'YYYY-MM-DD HH:MM[:SS[.N]]', SECONDS[.N])\n"
+	      "      --end TIME          end of the time window, same formats\n"
+	      "      --clock-gmt         show and parse times in UTC instead of local time\n"
+	      "      --clock-seconds     show timestamps as seconds since the Unix epoch\n"
+	      "      --clock-relative    show timestamps relative to the first event\n"
+	      "      --no-annotations    do not show what analyzers attached to events\n"
+	      "      --pid PID           only this process (repeatable)\n"
+	      "      --tid TID           only this thread (repeatable)\n"
+	      "      --comm NAME         only threads with this command name (repeatable)\n"
+	      "      --enable NAME       run this analyzer; failures become fatal\n"
+	      "      --disable NAME      do not run this analyzer\n"
+	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
+	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
+	      "      --config FILE       read options from a YAML file (the command line wins)\n"
+	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
+	      "  -h, --help              show this help\n"
+	      "      --version           show the version\n"
+	      "\n"
+	      "Plugins are searched in --plugin-path, $TJCONV_PLUGIN_PATH, then the install\n"
+	      "directory.  See tjconv(1).\n",
+	      f);
+}
+
+static int parse_int(const char *opt, const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		tj_error_append("invalid %s '%s' (expected an integer from %lld to %lld)", opt, s,
+				(long long)min, (long long)max);
+		return TJ_EINVAL;
+	}
+	*out = v;
+	return TJ_OK;
+}
+
+static int parse_param(struct tj_options *o, const char *arg)
+{
+	const char *dot = strchr(arg, '.');
+	const char *eq = strchr(arg, '=');
+	if (!dot || !eq || dot > eq || dot == arg || eq == dot + 1) {
+		tj_error_append("invalid --param '%s' (expected PLUGIN.KEY=VALUE)", arg);
+		return TJ_EINVAL;
+	}
+	char *plugin = strndup(arg, (size_t)(dot - arg));
+	char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
+	int rc = plugin && key ? tj_options_set_param(o, plugin, key, eq + 1) : TJ_ENOMEM;
+	free(plugin);
+	free(key);
+	return rc;
+}
+
+static int set_string(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+	return *dst ? TJ_OK : TJ_ENOMEM;
+}
+
+/* Returns TJ_OK, TJ_EINVAL (usage, cause appended), or 1 when help/version
+ * was printed. */
+static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plugins)
+{
+	int c, rc = TJ_OK;
+	int64_t v;
+
+	*list_plugins = 0;
+	opterr = 0;
+	while (rc == TJ_OK && (c = getopt_long(argc, argv, "+t:o:qh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			rc = set_string(&o->to, optarg);
+			break;
+		case 'o':
+			rc = set_string(&o->output, optarg);
+			break;
+		case OPT_BEGIN:
+			rc = set_string(&o->begin, optarg);
+			break;
+		case OPT_END:
+			rc = set_string(&o->end, optarg);
+			break;
+		case OPT_CLOCK_GMT:
+			o->clock_gmt = 1;
+			break;
+		case OPT_CLOCK_SECONDS:
+			o->clock_seconds = 1;
+			break;
+		case OPT_CLOCK_RELATIVE:
+			o->clock_relative = 1;
+			break;
+		case OPT_NO_ANNOTATIONS:
+			o->annotations = 0;
+			break;
+		case OPT_PLUGIN_PATH:
+			rc = tj_options_add_string(&o->plugin_paths, &o->nplugin_paths, optarg);
+			break;
+		case OPT_CONFIG:
+			rc = set_string(&o->config, optarg);
+			break;
+		case OPT_PARAM:
+			rc = parse_param(o, optarg);
+			break;
+		case OPT_ENABLE:
+			rc = tj_options_add_string(&o->enabled, &o->nenabled, optarg);
+			break;
+		case OPT_DISABLE:
+			rc = tj_options_add_string(&o->disabled, &o->ndisabled, optarg);
+			break;
+		case OPT_PID:
+			rc = parse_int("--pid", optarg, 0, INT32_MAX, &v);
+			if (rc == TJ_OK)
+				rc = tj_options_add_int(&o->pids, &o->npids, v);
+			break;
+		case OPT_TID:
+			rc = parse_int("--tid", optarg, 0, INT32_MAX, &v);
+			if (rc == TJ_OK)
+				rc = tj_options_add_int(&o->tids, &o->ntids, v);
+			break;
+		case OPT_COMM:
+			rc = tj_options_add_string(&o->comms, &o->ncomms, optarg);
+			break;
+		case OPT_JOBS:
+			rc = parse_int("--jobs", optarg, 1, 256, &v);
+			if (rc == TJ_OK)
+				o->jobs = (int)v;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case OPT_VERSION:
+			printf("tjconv %s (plugin ABI %d.%d)\n", TJ_VERSION, TJ_ABI_MAJOR, TJ_ABI_MINOR);
+			return 1;
+		case ':':
+			tj_error_append("option '%s' needs a value", argv[optind - 1]);
+			return TJ_EINVAL;
+		default:
+			tj_error_append("unknown option '%s' (see 'tjconv --help')", argv[optind - 1]);
+			return TJ_EINVAL;
+		}
+	}
+	if (rc)
+		return rc;
+	if (optind < argc && strcmp(argv[optind], "list-plugins") == 0) {
+		*list_plugins = 1;
+		optind++;
+		/* Options may also follow the subcommand. */
+		if (optind < argc)
+			return parse_args(argc - optind + 1, argv + optind - 1, o, &c) < 0 ? TJ_EINVAL
+											    : TJ_OK;
+		return TJ_OK;
+	}
+	if (optind >= argc) {
+		tj_error_append("no trace given (usage: tjconv [OPTIONS] TRACE_DIR; see --help)");
+		return TJ_EINVAL;
+	}
+	if (optind + 1 < argc) {
+		tj_error_append("unexpected argument '%s' (one trace directory at a time)",
+				argv[optind + 1]);
+		return TJ_EINVAL;
+	}
+	return set_string(&o->input, argv[optind]);
+}
+
+static void print_param_help(const struct tj_plugin_desc *d)
+{
+	if (!d->param_help)
+		return;
+	for (const char *const *h = d->param_help; *h; h++)
+		printf("      param %s\n", *h);
+}
+
+static int list_plugins(const struct tj_plugin_set *set)
+{
+	printf("search path:\n");
+	for (size_t i = 0; i < set->ndirs; i++)
+		printf("  %s\n", set->dirs[i]);
+	printf("plugins:\n");
+	for (size_t i = 0; i < set->nplugins; i++) {
+		const struct tj_plugin *p = set->plugins[i];
+		printf("  %-14s %-9s %-8s %s\n      %s\n", p->desc->name,
+		       tj_plugin_kind_name(p->desc->kind), p->desc->version ? p->desc->version : "?",
+		       p->desc->description ? p->desc->description : "", p->path);
+		print_param_help(p->desc);
+	}
+	if (set->nnotes) {
+		printf("not loaded:\n");
+		for (size_t i = 0; i < set->nnotes; i++)
+			printf("  %s: %s\n", set->notes[i].path, set->notes[i].message);
+	}
+	return TJ_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct tj_options opts;
+	struct tj_plugin_set set = {0};
+	int list = 0, rc;
+
+	tj_options_init(&opts);
+	rc = parse_args(argc, argv, &opts, &list);
+	if (rc == 1) {
+		tj_options_release(&opts);
+		return 0;
+	}
+	if (rc == TJ_OK && opts.config)
+		rc = tj_config_load(&opts, opts.config);
+	if (rc) {
+		tj_error_print(stderr, "tjconv");
+		tj_options_release(&opts);
+		return 2;
+	}
+	rc = tj_plugin_set_load(&set, opts.plugin_paths, opts.nplugin_paths);
+	if (rc == TJ_OK && list) {
+		rc = list_plugins(&set);
+	} else if (rc == TJ_OK) {
+		if (opts.quiet != 1)
+			for (size_t i = 0; i < set.nnotes; i++)
+				fprintf(stderr, "tjconv: notice: '%s' %s\n", set.notes[i].path,
+					set.notes[i].message);
+		rc = tj_run_convert(&opts, &set);
+	}
+	if (rc)
+		tj_error_print(stderr, "tjconv");
+	tj_plugin_set_release(&set);
+	tj_options_release(&opts);
+	if (fflush(stdout) != 0 && rc == TJ_OK) {
+		fprintf(stderr, "tjconv: error: cannot write to stdout\n");
+		return 1;
+	}
+	return rc == TJ_OK ? 0 : 1;
+}

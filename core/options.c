@@ -1,0 +1,156 @@
+/*
+ * struct tj_options: what the user asked for, with helpers shared by the
+ * command-line parser and the config file loader (growing string and integer
+ * lists, NAME.KEY=VALUE plugin parameters).  Every string is owned.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "options.h"
+
+static char *dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+void tj_options_init(struct tj_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->clock_gmt = -1;
+	o->clock_seconds = -1;
+	o->clock_relative = -1;
+	o->annotations = -1;
+	o->jobs = 0;
+	o->quiet = -1;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void tj_options_release(struct tj_options *o)
+{
+	size_t i;
+
+	free(o->input);
+	free(o->to);
+	free(o->output);
+	free(o->config);
+	free(o->begin);
+	free(o->end);
+	free_strv(o->plugin_paths, o->nplugin_paths);
+	free_strv(o->disabled, o->ndisabled);
+	free_strv(o->enabled, o->nenabled);
+	for (i = 0; i < o->nparams; i++) {
+		free(o->params[i].plugin);
+		free(o->params[i].key);
+		free(o->params[i].value);
+	}
+	free(o->params);
+	free(o->pids);
+	free(o->tids);
+	free_strv(o->comms, o->ncomms);
+	tj_options_init(o);
+}
+
+/* Make room for one more element of size elem in *vec holding n. */
+static int grow(void **vec, size_t n, size_t elem)
+{
+	void *nv;
+
+	if (n >= SIZE_MAX / elem - 1)
+		return TJ_ENOMEM;
+	nv = realloc(*vec, (n + 1) * elem);
+	if (!nv)
+		return TJ_ENOMEM;
+	*vec = nv;
+	return TJ_OK;
+}
+
+int tj_options_add_string(char ***vec, size_t *n, const char *s)
+{
+	void *v = *vec;
+	char *copy;
+
+	copy = dup_str(s);
+	if (!copy || grow(&v, *n, sizeof(char *))) {
+		free(copy);
+		return TJ_ENOMEM;
+	}
+	*vec = v;
+	(*vec)[(*n)++] = copy;
+	return TJ_OK;
+}
+
+int tj_options_add_int(int64_t **vec, size_t *n, int64_t val)
+{
+	void *v = *vec;
+
+	if (grow(&v, *n, sizeof(int64_t)))
+		return TJ_ENOMEM;
+	*vec = v;
+	(*vec)[(*n)++] = val;
+	return TJ_OK;
+}
+
+static struct tj_param *find_param(const struct tj_options *o, const char *plugin,
+				   const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < o->nparams; i++)
+		if (strcmp(o->params[i].plugin, plugin) == 0 && strcmp(o->params[i].key, key) == 0)
+			return &o->params[i];
+	return NULL;
+}
+
+int tj_options_set_param(struct tj_options *o, const char *plugin, const char *key,
+			 const char *value)
+{
+	struct tj_param *p = find_param(o, plugin, key);
+	struct tj_param np;
+	void *v;
+	char *copy;
+
+	if (p) {
+		copy = dup_str(value);
+		if (!copy)
+			return TJ_ENOMEM;
+		free(p->value);
+		p->value = copy;
+		return TJ_OK;
+	}
+	np.plugin = dup_str(plugin);
+	np.key = dup_str(key);
+	np.value = dup_str(value);
+	v = o->params;
+	if (!np.plugin || !np.key || !np.value || grow(&v, o->nparams, sizeof(np))) {
+		free(np.plugin);
+		free(np.key);
+		free(np.value);
+		return TJ_ENOMEM;
+	}
+	o->params = v;
+	o->params[o->nparams++] = np;
+	return TJ_OK;
+}
+
+const char *tj_options_borrow_param(const struct tj_options *o, const char *plugin,
+				    const char *key)
+{
+	const struct tj_param *p = find_param(o, plugin, key);
+
+	return p ? p->value : NULL;
+}

@@ -1,0 +1,17 @@
+/* Host side of struct tj_sbuf (the growable string buffer in the ABI). */
+#ifndef TJ_CORE_SBUF_H
+#define TJ_CORE_SBUF_H
+
+#include <stddef.h>
+#include "tjconv/plugin.h"
+
+int tj_sbuf_reserve(struct tj_sbuf *sb, size_t extra);
+int tj_sbuf_append(struct tj_sbuf *sb, const char *data, size_t len);
+int tj_sbuf_appendc(struct tj_sbuf *sb, char c);
+int tj_sbuf_printf(struct tj_sbuf *sb, const char *fmt, ...) TJ_PRINTF(2, 3);
+int tj_sbuf_append_u64(struct tj_sbuf *sb, uint64_t v);
+int tj_sbuf_append_i64(struct tj_sbuf *sb, int64_t v);
+void tj_sbuf_reset(struct tj_sbuf *sb);
+void tj_sbuf_release(struct tj_sbuf *sb);
+
+#endif

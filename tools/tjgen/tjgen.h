@@ -1,0 +1,49 @@
+/*
+ * tjgen: deterministic generator of LTTng-style CTF 1.8 kernel traces.
+ *
+ * Shared declarations: status codes, the error chain, generation options and
+ * the scenario entry points. tjgen depends on libc only and does not link the
+ * tjconv core, so it carries its own tiny error helper (tjg_ prefix).
+ */
+#ifndef TJGEN_H
+#define TJGEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tjg_status {
+	TJG_OK = 0,
+	TJG_ERR = -1,      /* generic failure, cause in the error chain */
+	TJG_ERR_USAGE = -2, /* bad command line */
+};
+
+/*
+ * Append a cause to the error chain (printf-style, lowercase, no full stop).
+ * The innermost failure is appended first; callers add context on the way up.
+ */
+void tjg_error_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the chain to stderr as "tjgen: <outermost>" then "  caused by: ..." lines. */
+void tjg_error_print(void);
+
+/* Generation options, filled by main from the command line. */
+struct tjg_options {
+	const char *scenario;   /* "ncat" or "load" */
+	const char *outdir;
+	uint64_t events;        /* load: exact number of events to write */
+	unsigned cpus;          /* load: number of per-CPU streams */
+	uint64_t discard;       /* events reported as discarded by the tracer */
+	uint32_t packet_size;   /* bytes per packet (LTTng sub-buffer size) */
+	uint64_t seed;          /* load: PRNG seed */
+	bool no_context;        /* omit the stream event context */
+	bool no_statedump;      /* omit the lttng_statedump_* events at the start */
+	bool quiet;             /* do not print the summary line */
+};
+
+struct tjg_trace;
+
+/* Scenarios: emit every event into an opened trace. */
+int tjg_scenario_ncat(struct tjg_trace *trace, const struct tjg_options *opts);
+int tjg_scenario_load(struct tjg_trace *trace, const struct tjg_options *opts);
+
+#endif /* TJGEN_H */
