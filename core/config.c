@@ -19,7 +19,7 @@
 #include "timefmt.h"
 
 #define TJ_CONFIG_MAX_SIZE (16u << 20) /* a config file, not a trace */
-#define TJ_CONFIG_MAX_JOBS 1024
+#define TJ_CONFIG_MAX_JOBS 256 /* as --jobs */
 
 struct cfg {
 	const char *path;
@@ -126,7 +126,8 @@ static int get_bool(struct cfg *c, yaml_node_t *n, const char *what, int *out)
 		}
 	}
 	if (n->type == YAML_SCALAR_NODE && !is_null(n))
-		return err_at(c, n, "expected a boolean for '%s', found '%s'", what, sval(n));
+		return err_at(c, n, "expected a boolean for '%s', found %s'%s'", what,
+			      is_plain(n) ? "" : "the quoted string ", sval(n));
 	return err_at(c, n, "expected a boolean for '%s', found %s", what, kind_name(n));
 }
 
@@ -160,7 +161,8 @@ static int get_int(struct cfg *c, yaml_node_t *n, const char *what, int64_t min,
 		goto range;
 	return TJ_OK;
 bad:
-	return err_at(c, n, "expected an integer for '%s', found '%s'", what, s);
+	return err_at(c, n, "expected an integer for '%s', found %s'%s'", what,
+		      is_plain(n) ? "" : "the quoted string ", s);
 range:
 	return err_at(c, n, "'%s' for '%s' is out of range (%lld to %lld)", s, what,
 		      (long long)min, (long long)max);

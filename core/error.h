@@ -14,7 +14,7 @@
 /* Append a cause (lowercase, no full stop, subjects in quotes). Innermost
  * causes are appended first; tj_error_print shows them outermost first. */
 void tj_error_append(const char *fmt, ...) TJ_PRINTF(1, 2);
-void tj_error_vappend(const char *fmt, va_list ap);
+void tj_error_vappend(const char *fmt, va_list ap) TJ_PRINTF(1, 0);
 int tj_error_has(void);
 /* Print "PROG: error: outer: ...: inner\n" and clear the chain. */
 void tj_error_print(FILE *f, const char *prog);

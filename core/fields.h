@@ -20,6 +20,8 @@ int tj_fields_uint(const struct tj_event *ev, tj_field f, uint64_t *out);
 const char *tj_fields_str(const struct tj_event *ev, tj_field f);
 int64_t tj_fields_len(const struct tj_event *ev, tj_field f);
 int tj_fields_elem_uint(const struct tj_event *ev, tj_field f, uint64_t i, uint64_t *out);
+uint32_t tj_fields_count(const struct tj_event_class *cls);
+const char *tj_fields_name(const struct tj_event_class *cls, uint32_t index);
 int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb);
 void tj_class_release_fields(struct tj_class *cls);
 

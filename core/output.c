@@ -207,6 +207,10 @@ static int open_file(struct tj_output *out, const char *path)
 	size_t n;
 	int e;
 
+	if (*path == '\0') {
+		tj_error_append("cannot create '': %s", tj_strerror(ENOENT, ebuf, sizeof(ebuf)));
+		return TJ_EIO;
+	}
 	out->final_path = resolve_target(path);
 	if (!out->final_path)
 		return TJ_ENOMEM;

@@ -218,6 +218,8 @@ static const struct tj_host host_table = {
 	.emit = host_emit,
 	.write = host_write,
 	.wants_record = host_wants_record,
+	.field_count = tj_fields_count,
+	.field_name = tj_fields_name,
 };
 
 /* ------------------------------------------------------------------ */
@@ -387,6 +389,13 @@ static int ensure_begun(struct tj_run *run)
 	int64_t ref = run->info.first_ts != TJ_TS_NONE ? run->info.first_ts : 0;
 	run->begin_ts = run->has_begin ? tj_time_spec_resolve(&run->begin_spec, gmt, ref) : TJ_TS_NONE;
 	run->end_ts = run->has_end ? tj_time_spec_resolve(&run->end_spec, gmt, ref) : TJ_TS_NONE;
+	if ((run->has_begin && run->begin_ts == TJ_TS_NONE) ||
+	    (run->has_end && run->end_ts == TJ_TS_NONE)) {
+		tj_error_append("invalid time window: '%s' is out of range",
+				run->has_begin && run->begin_ts == TJ_TS_NONE ? run->opts->begin
+									      : run->opts->end);
+		return TJ_EINVAL;
+	}
 	if (run->begin_ts != TJ_TS_NONE && run->end_ts != TJ_TS_NONE && run->begin_ts > run->end_ts) {
 		tj_error_append("invalid time window: --begin '%s' is after --end '%s'",
 				run->opts->begin, run->opts->end);

@@ -2,19 +2,21 @@
  * Unit tests for core/output.c: plain and gzip files read back (gzip through
  * zlib's gzopen/gzread), the temporary file and what commit/abort leave in
  * the directory, atomic replacement of an existing file, the final mode,
- * unwritable destinations, write failures (ENOSPC through /dev/full), stdout
- * and symlinks.
+ * unwritable destinations, write failures (ENOSPC through /dev/full, EFBIG
+ * through RLIMIT_FSIZE), FIFOs written in place, stdout and symlinks.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -436,6 +438,7 @@ static void test_unwritable(void **state)
 			 path);
 		expect_open_error(path, want);
 	}
+	expect_open_error("", "cannot create '': No such file or directory");
 	/* A directory is not a file. */
 	snprintf(want, sizeof(want), "cannot create '%s': Is a directory", fx->dir);
 	expect_open_error(fx->dir, want);
@@ -444,15 +447,53 @@ static void test_unwritable(void **state)
 	assert_string_equal(names, "locked");
 }
 
+/*
+ * A FIFO (like /dev/null or a terminal) is written in place, never replaced
+ * by a rename.  Checked on a FIFO of our own before any test goes near a
+ * real device, so a regression cannot clobber /dev/full when run as root.
+ */
+static void check_written_in_place(const struct fixture *fx)
+{
+	struct tj_output *out;
+	char path[512], names[512], buf[32];
+	struct stat st;
+	int rfd;
+
+	path_in(fx, "fifo", path, sizeof(path));
+	assert_int_equal(mkfifo(path, 0600), 0);
+	rfd = open(path, O_RDONLY | O_NONBLOCK); /* a reader, so opening to write won't block */
+	assert_true(rfd >= 0);
+	assert_int_equal(tj_output_open(&out, path, TJ_OUTPUT_COMPRESS_AUTO), TJ_OK);
+	list_dir(fx, names, sizeof(names));
+	assert_string_equal(names, "fifo");
+	assert_int_equal(tj_output_write(out, "through the pipe", 16), TJ_OK);
+	assert_int_equal(tj_output_commit(out), TJ_OK);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(read(rfd, buf, sizeof(buf) - 1), 16);
+	assert_string_equal(buf, "through the pipe");
+	close(rfd);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	list_dir(fx, names, sizeof(names));
+	assert_string_equal(names, "fifo");
+	unlink(path);
+}
+
+static void test_device_written_in_place(void **state)
+{
+	check_written_in_place(*state);
+}
+
 static void test_enospc(void **state)
 {
 	struct tj_output *out;
+	struct stat st;
 	char msg[512];
 	char *data = make_data(3u << 20);
 
-	(void)state;
-	if (access("/dev/full", W_OK) != 0)
-		fail_msg("/dev/full is needed to test ENOSPC");
+	check_written_in_place(*state);
+	if (stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode) || access("/dev/full", W_OK) != 0)
+		fail_msg("a writable /dev/full character device is needed to test ENOSPC");
 	/* Small writes are buffered: the failure surfaces at commit. */
 	assert_int_equal(tj_output_open(&out, "/dev/full", TJ_OUTPUT_COMPRESS_AUTO), TJ_OK);
 	assert_int_equal(tj_output_write(out, "abc", 3), TJ_OK);
@@ -486,24 +527,44 @@ static void test_enospc(void **state)
 	assert_int_equal(tj_output_write(out, "abc", 3), TJ_OK);
 	tj_output_abort(out);
 	assert_false(tj_error_has());
+	assert_int_equal(stat("/dev/full", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
 	free(data);
 }
 
-static void test_device_written_in_place(void **state)
+/* A file that cannot grow (RLIMIT_FSIZE: EFBIG) fails at write, and the
+ * failed commit removes the temporary file. */
+static void test_write_failure_cleans_up(void **state)
 {
-	struct tj_output *out;
+	struct fixture *fx = *state;
+	struct tj_output *out = NULL;
+	struct rlimit old, small;
+	char path[512], names[512], msg[1024], want[700];
+	char *data = make_data(3u << 20);
+	void (*oldsig)(int);
+	int ret;
 
-	(void)state;
-	/* /dev/null must never be replaced by a rename. */
-	assert_int_equal(tj_output_open(&out, "/dev/null", TJ_OUTPUT_COMPRESS_AUTO), TJ_OK);
-	assert_int_equal(tj_output_write(out, "discarded", 9), TJ_OK);
-	assert_int_equal(tj_output_commit(out), TJ_OK);
-	{
-		struct stat st;
-
-		assert_int_equal(stat("/dev/null", &st), 0);
-		assert_true(S_ISCHR(st.st_mode));
+	path_in(fx, "big.txt", path, sizeof(path));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 1u << 20;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ret = tj_output_open(&out, path, TJ_OUTPUT_COMPRESS_AUTO);
+	if (ret == TJ_OK) {
+		(void)tj_output_write(out, data, 1u << 19);
+		ret = tj_output_write(out, data, 3u << 20);
 	}
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(ret, TJ_EIO);
+	snprintf(want, sizeof(want), "cannot write '%s': File too large", path);
+	tj_error_format(msg, sizeof(msg));
+	assert_string_equal(msg, want);
+	assert_int_equal(tj_output_commit(out), TJ_EIO);
+	list_dir(fx, names, sizeof(names));
+	assert_string_equal(names, "");
+	free(data);
 }
 
 /* Run fn with stdout redirected to a file; return what it printed. */
@@ -639,8 +700,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_replaces_atomically, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode_follows_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enospc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_written_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enospc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_failure_cleans_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_kept, setup, teardown),
 	};
