@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "error.h"
 #include "options.h"
 #include "run.h"
+#include "timefmt.h"
 
 enum {
 	OPT_BEGIN = 256,
@@ -139,7 +141,8 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 
 	*list_plugins = 0;
 	opterr = 0;
-	while (rc == TJ_OK && (c = getopt_long(argc, argv, "+t:o:qh", long_opts, NULL)) != -1) {
+	/* Leading ':' so a missing value gives ':' rather than '?'. */
+	while (rc == TJ_OK && (c = getopt_long(argc, argv, "+:t:o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			rc = set_string(&o->to, optarg);
@@ -218,12 +221,41 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 	if (rc)
 		return rc;
 	if (optind < argc && strcmp(argv[optind], "list-plugins") == 0) {
+		/* Options may also follow the subcommand: scan them with the
+		 * subcommand in the place of argv[0], from a fresh getopt state
+		 * (optind = 0 makes glibc and musl reinitialize). */
+		char **sub = argv + optind;
+		int nsub = argc - optind;
+		optind = 0;
+		while ((c = getopt_long(nsub, sub, "+:t:o:qh", long_opts, NULL)) != -1) {
+			if (c == OPT_PLUGIN_PATH)
+				rc = tj_options_add_string(&o->plugin_paths, &o->nplugin_paths, optarg);
+			else if (c == OPT_CONFIG)
+				rc = set_string(&o->config, optarg);
+			else if (c == 'q')
+				o->quiet = 1;
+			else if (c == 'h') {
+				usage(stdout);
+				return 1;
+			} else if (c == ':') {
+				tj_error_append("option '%s' needs a value", sub[optind - 1]);
+				return TJ_EINVAL;
+			} else if (c == '?') {
+				tj_error_append("unknown option '%s' (see 'tjconv --help')", sub[optind - 1]);
+				return TJ_EINVAL;
+			} else {
+				tj_error_append("option '%s' does not apply to list-plugins",
+						sub[optind - 1]);
+				return TJ_EINVAL;
+			}
+			if (rc)
+				return rc;
+		}
+		if (optind < nsub) {
+			tj_error_append("unexpected argument '%s' after list-plugins", sub[optind]);
+			return TJ_EINVAL;
+		}
 		*list_plugins = 1;
-		optind++;
-		/* Options may also follow the subcommand. */
-		if (optind < argc)
-			return parse_args(argc - optind + 1, argv + optind - 1, o, &c) < 0 ? TJ_EINVAL
-											    : TJ_OK;
 		return TJ_OK;
 	}
 	if (optind >= argc) {
@@ -240,7 +272,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 
 static void print_param_help(const struct tj_plugin_desc *d)
 {
-	if (!d->param_help)
+	/* param_help was appended after fini: a smaller descriptor has none. */
+	if (d->size < offsetof(struct tj_plugin_desc, param_help) + sizeof(d->param_help) ||
+	    !d->param_help)
 		return;
 	for (const char *const *h = d->param_help; *h; h++)
 		printf("      param %s\n", *h);
@@ -267,6 +301,25 @@ static int list_plugins(const struct tj_plugin_set *set)
 	return TJ_OK;
 }
 
+/* A malformed --begin/--end is a usage error (exit 2) like any other bad
+ * option value; only resolving it needs the trace (run.c). */
+static int check_times(const struct tj_options *o)
+{
+	const char *names[2] = {"--begin", "--end"};
+	const char *vals[2] = {o->begin, o->end};
+	struct tj_time_spec spec;
+
+	for (int i = 0; i < 2; i++) {
+		if (vals[i] && tj_time_spec_parse(vals[i], &spec)) {
+			tj_error_append("invalid %s '%s' (expected HH:MM[:SS[.NNNNNNNNN]], "
+					"YYYY-MM-DD HH:MM[:SS[.N]] or SECONDS[.N])",
+					names[i], vals[i]);
+			return TJ_EINVAL;
+		}
+	}
+	return TJ_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct tj_options opts;
@@ -281,6 +334,8 @@ int main(int argc, char **argv)
 	}
 	if (rc == TJ_OK && opts.config)
 		rc = tj_config_load(&opts, opts.config);
+	if (rc == TJ_OK && !list)
+		rc = check_times(&opts);
 	if (rc) {
 		tj_error_print(stderr, "tjconv");
 		tj_options_release(&opts);

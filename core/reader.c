@@ -97,6 +97,8 @@ struct tj_reader {
 /* ------------------------------------------------------------------ */
 /* babeltrace2 errors → our chain                                      */
 
+static void trim_bt_message(char *m);
+
 /* Append the root cause libbabeltrace2 recorded (the most specific one),
  * trimmed to one line. */
 static void take_bt_error(void)
@@ -113,10 +115,9 @@ static void take_bt_error(void)
 		size_t len = 0;
 		for (; msg && *msg && *msg != '\n' && len + 1 < sizeof(line); msg++)
 			line[len++] = *msg;
-		while (len > 0 && (line[len - 1] == '.' || line[len - 1] == ' '))
-			len--;
 		line[len] = '\0';
-		if (len)
+		trim_bt_message(line);
+		if (line[0])
 			tj_error_append("%s", line);
 	}
 	bt_error_release(err);
@@ -783,37 +784,86 @@ static void trim_bt_message(char *m)
 		m[--len] = '\0';
 }
 
-/* Restore stderr.  msg gets the first (root) error message, file the
- * first stream file named in a later line ("... `/path/chan_0` ..."). */
-static void capture_end(struct log_capture *c, const char *trace_dir, char *msg, size_t cap,
-			char *file, size_t fcap)
+/* Restore stderr and drop what was captured. */
+static void capture_discard(struct log_capture *c)
 {
-	char line[1024];
-	msg[0] = file[0] = '\0';
 	if (!c->tmp)
 		return;
 	fflush(stderr);
 	dup2(c->saved_fd, STDERR_FILENO);
 	close(c->saved_fd);
+	fclose(c->tmp);
+}
+
+/* Whether text[0..len) names a file inside dir (given as the user spelled
+ * it, or its canonical form, which is what libbabeltrace2 prints). */
+static int path_in_dir(const char *text, size_t len, const char *dir, const char *real_dir)
+{
+	const char *dirs[2] = {dir, real_dir};
+	for (int i = 0; i < 2; i++) {
+		size_t n = dirs[i] ? strlen(dirs[i]) : 0;
+		while (n > 1 && dirs[i][n - 1] == '/')
+			n--;
+		if (n && len > n + 1 && strncmp(text, dirs[i], n) == 0 && text[n] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+/* Restore stderr.  msg gets the first (root) error message, file the
+ * first stream file named in a later line ("... `/path/chan_0` ..." or
+ * "... '/path/chan_0' ..."), *from_metadata whether the root message came
+ * from the metadata parser (PLUGIN/CTF/META/...) rather than from reading
+ * stream data. */
+static void capture_end(struct log_capture *c, const char *trace_dir, char *msg, size_t cap,
+			char *file, size_t fcap, int *from_metadata)
+{
+	char line[1024];
+	char *real_dir = realpath(trace_dir, NULL);
+	msg[0] = file[0] = '\0';
+	*from_metadata = 0;
+	if (!c->tmp) {
+		free(real_dir);
+		return;
+	}
+	fflush(stderr);
+	dup2(c->saved_fd, STDERR_FILENO);
+	close(c->saved_fd);
 	rewind(c->tmp);
 	while (fgets(line, sizeof(line), c->tmp)) {
-		/* "MM-DD HH:MM:SS.mmm PID TID E TAG func@file:line [comp] message" */
-		const char *p = strstr(line, " E ");
-		char *m = p ? strstr(p, "] ") : NULL;
-		if (!m)
+		/* "MM-DD HH:MM:SS.mmm PID TID E TAG func@file:line [comp] message";
+		 * the "[comp] " part is missing in some lines (the TSDL parser's). */
+		char *tag = strstr(line, " E ");
+		if (!tag)
 			continue;
-		m += 2;
+		tag += 3;
+		char *func = strchr(tag, ' ');
+		char *m = func ? strchr(func + 1, ' ') : NULL;
+		if (!m || !strchr(func, '@'))
+			continue;
+		m++;
+		if (*m == '[') {
+			char *rb = strstr(m, "] ");
+			if (rb)
+				m = rb + 2;
+		}
 		if (!msg[0]) {
 			snprintf(msg, cap, "%s", m);
 			trim_bt_message(msg);
+			*from_metadata = strncmp(tag, "PLUGIN/CTF/META/", 16) == 0 ||
+					 strncmp(tag, "PLUGIN/SRC.CTF.FS/META ", 23) == 0;
 		}
-		char *q = strchr(m, '`');
-		char *q2 = q ? strchr(q + 1, '`') : NULL;
-		if (!file[0] && q2 && q[1] == '/' && strncmp(q + 1, trace_dir, strlen(trace_dir)) == 0 &&
-		    (size_t)(q2 - q - 1) > strlen(trace_dir))
-			snprintf(file, fcap, "%.*s", (int)(q2 - q - 1), q + 1);
+		for (char *q = m; !file[0] && (q = strpbrk(q, "`'")); q++) {
+			char *q2 = strchr(q + 1, *q);
+			if (!q2)
+				break;
+			if (q[1] == '/' && path_in_dir(q + 1, (size_t)(q2 - q - 1), trace_dir, real_dir))
+				snprintf(file, fcap, "%.*s", (int)(q2 - q - 1), q + 1);
+			q = q2;
+		}
 	}
 	fclose(c->tmp);
+	free(real_dir);
 }
 
 static int add_source(struct tj_reader *r, size_t ti)
@@ -834,29 +884,41 @@ static int add_source(struct tj_reader *r, size_t ti)
 		return TJ_ENOMEM;
 	}
 	snprintf(name, sizeof(name), "src%zu", ti);
+	/* The TSDL parser logs with the plugin-wide level (see tj_reader_open),
+	 * not the component's: keep its lines off our stderr. */
+	struct log_capture quiet;
+	capture_begin(&quiet);
 	bt_graph_add_component_status st = bt_graph_add_source_component(
 		r->graph, fs, name, params, BT_LOGGING_LEVEL_NONE, &t->comp);
+	capture_discard(&quiet);
 	if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
 		/* Failure path only: ask again in a throwaway graph, with the
 		 * error log captured, to learn why. */
 		struct log_capture cap;
 		char why[512], file[512];
+		int from_metadata;
 		const bt_component_source *pc;
 		bt_current_thread_clear_error();
 		bt_graph *probe = bt_graph_create(0);
 		capture_begin(&cap);
 		if (probe)
 			bt_graph_add_source_component(probe, fs, name, params, BT_LOGGING_LEVEL_ERROR, &pc);
-		capture_end(&cap, t->path, why, sizeof(why), file, sizeof(file));
+		capture_end(&cap, t->path, why, sizeof(why), file, sizeof(file), &from_metadata);
 		bt_graph_put_ref(probe);
 		if (why[0]) {
 			bt_current_thread_clear_error();
 			if (strstr(why, "`major` attribute") || strstr(why, "`minor` attribute"))
 				tj_error_append("unsupported CTF version, tjconv reads CTF 1.8 (%s)", why);
+			else if (strstr(why, "plain text signature"))
+				/* libbabeltrace2 2.0 prints an uninitialized version here. */
+				tj_error_append("invalid CTF metadata: neither a packetized metadata "
+						"stream nor text starting with '/* CTF 1.8'");
 			else if (file[0])
 				tj_error_append("stream file '%s': %s", file, why);
-			else
+			else if (from_metadata)
 				tj_error_append("invalid CTF metadata: %s", why);
+			else
+				tj_error_append("invalid stream data: %s", why);
 		} else {
 			take_bt_error();
 		}
@@ -880,6 +942,17 @@ static char *stream_display_name(const struct tj_reader *r, size_t ti, const cha
 		in--;
 	if (strncmp(name, r->input, in) == 0 && name[in] == '/')
 		return strdup(name + in + 1);
+	/* libbabeltrace2 names files by their canonical path. */
+	char *real_in = realpath(r->input, NULL);
+	if (real_in) {
+		size_t rn = strlen(real_in);
+		if (strncmp(name, real_in, rn) == 0 && name[rn] == '/') {
+			char *d = strdup(name + rn + 1);
+			free(real_in);
+			return d;
+		}
+		free(real_in);
+	}
 	/* Streams with an instance id are named by it: say which trace. */
 	const char *tp = r->traces[ti].path;
 	const char *rel = strncmp(tp, r->input, in) == 0 && tp[in] == '/' ? tp + in + 1 : tp;
@@ -923,6 +996,11 @@ int tj_reader_open(struct tj_reader **out, const char *path)
 		r->traces[i].desc.tracer_major = r->traces[i].desc.tracer_minor = -1;
 	}
 
+	/* The ctf plugin's TSDL parser reports where metadata is invalid ("At
+	 * line 9 in metadata stream: ...") only at this plugin-wide log level,
+	 * read when the plugin is loaded; the babeltrace2 CLI sets it the same
+	 * way.  add_source captures those lines. */
+	setenv("BABELTRACE_PLUGIN_CTF_METADATA_LOG_LEVEL", "E", 0);
 	if (bt_plugin_find("ctf", BT_FALSE, BT_FALSE, BT_TRUE, BT_TRUE, BT_TRUE, &r->ctf_plugin) !=
 	    BT_PLUGIN_FIND_STATUS_OK) {
 		take_bt_error();

@@ -481,8 +481,10 @@ static int init_plugins(struct tj_run *run)
 						p->path);
 				return rc;
 			}
-			fprintf(stderr, "tjconv: warning: analyzer '%s' ('%s') disabled: init failed\n",
-				p->desc->name, p->path);
+			char why[512];
+			size_t n = tj_error_format(why, sizeof(why));
+			fprintf(stderr, "tjconv: warning: analyzer '%s' ('%s') disabled: init failed%s%s\n",
+				p->desc->name, p->path, n ? ": " : "", n ? why : "");
 			tj_error_clear();
 			continue;
 		}

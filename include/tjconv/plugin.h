@@ -285,6 +285,11 @@ struct tj_host {
 
 	/* Whether the record/event passes --pid/--tid/--comm and the time window. */
 	int (*wants_record)(struct tj_plugin *self, const struct tj_record *rec);
+
+	/* Top-level payload members of a class, for plugins that carry every
+	 * argument (resolve each with field_lookup(cls, "payload:NAME")). */
+	uint32_t (*field_count)(const struct tj_event_class *cls);
+	const char *(*field_name)(const struct tj_event_class *cls, uint32_t index);
 };
 
 /*

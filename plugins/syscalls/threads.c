@@ -1,0 +1,309 @@
+/*
+ * Threads, processes and CPUs: the state the declarative rules act on, and
+ * the records that make it visible (thread-state intervals, per-CPU
+ * "who ran here" intervals, thread and process names).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+static int32_t pid_or_tid(const struct thread *t)
+{
+	return t->pid >= 0 ? t->pid : t->tid;
+}
+
+struct thread *thread_get(struct analyzer *a, int32_t tid, int create)
+{
+	struct thread *t = imap_get(&a->threads, tid);
+	if (t || !create || tid < 0)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->pid = -1;
+	t->status = TS_UNKNOWN;
+	t->since = TJ_TS_NONE;
+	if (imap_put(&a->threads, tid, t)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct process *process_get(struct analyzer *a, int32_t pid, int create)
+{
+	struct process *p = imap_get(&a->processes, pid);
+	if (p || !create || pid < 0)
+		return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	if (imap_put(&a->processes, pid, p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct process *process_of(struct analyzer *a, const struct thread *t)
+{
+	return t ? process_get(a, pid_or_tid(t), 1) : NULL;
+}
+
+struct cpu *cpu_get(struct analyzer *a, int32_t cpu)
+{
+	if (cpu < 0 || cpu >= 4096)
+		return NULL;
+	if ((uint32_t)cpu >= a->ncpus) {
+		uint32_t n = (uint32_t)cpu + 1;
+		struct cpu *v = realloc(a->cpus, n * sizeof(*v));
+		if (!v)
+			return NULL;
+		for (uint32_t i = a->ncpus; i < n; i++) {
+			v[i].tid = -1;
+			v[i].since = TJ_TS_NONE;
+		}
+		a->cpus = v;
+		a->ncpus = n;
+	}
+	return &a->cpus[cpu];
+}
+
+struct thread *thread_of_event(struct analyzer *a, const struct tj_event *ev)
+{
+	struct thread *t;
+	if (ev->tid >= 0) {
+		t = thread_get(a, ev->tid, 1);
+		if (t && t->pid < 0 && ev->pid >= 0)
+			thread_set_pid(a, t, ev->pid);
+		if (t && ev->procname && !t->comm[0])
+			thread_set_comm(a, t, ev->procname);
+		return t;
+	}
+	struct cpu *c = cpu_get(a, ev->cpu);
+	if (!c || c->tid < 0) {
+		a->unknown_thread_events++;
+		return NULL;
+	}
+	return thread_get(a, c->tid, 1);
+}
+
+static int emit_name(struct analyzer *a, uint32_t kind, int32_t pid, int32_t tid, const char *name)
+{
+	struct tj_record r = {
+		.size = sizeof(r),
+		.kind = kind,
+		.name = name,
+		.ts = a->last_ts,
+		.pid = pid,
+		.tid = tid,
+		.cpu = -1,
+		.track = TJ_TRACK_THREAD,
+	};
+	return a->host->emit(a->self, &r);
+}
+
+/* Names are announced once, and again when they change (exec). */
+int thread_set_comm(struct analyzer *a, struct thread *t, const char *comm)
+{
+	if (!comm || !*comm || (t->name_sent && strncmp(t->comm, comm, COMM_BYTES - 1) == 0))
+		return TJ_OK;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	if (t->tid <= 0 || t->pid < 0)
+		return TJ_OK; /* announced once the pid is known */
+	t->name_sent = 1;
+	int rc = emit_name(a, TJ_REC_THREAD_NAME, t->pid, t->tid, t->comm);
+	if (rc == TJ_OK && t->tid == t->pid) {
+		struct process *p = process_get(a, t->pid, 1);
+		if (p && (!p->name_sent || strcmp(p->comm, t->comm) != 0)) {
+			snprintf(p->comm, sizeof(p->comm), "%s", t->comm);
+			p->name_sent = 1;
+			rc = emit_name(a, TJ_REC_PROCESS_NAME, p->pid, p->pid, p->comm);
+		}
+	}
+	return rc;
+}
+
+int thread_set_pid(struct analyzer *a, struct thread *t, int32_t pid)
+{
+	if (pid < 0 || t->pid == pid)
+		return TJ_OK;
+	t->pid = pid;
+	if (t->comm[0]) {
+		t->name_sent = 0;
+		char comm[COMM_BYTES];
+		memcpy(comm, t->comm, sizeof(comm));
+		return thread_set_comm(a, t, comm);
+	}
+	return TJ_OK;
+}
+
+static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, uint32_t flags)
+{
+	if (t->tid <= 0 || t->status == TS_UNKNOWN || t->status == TS_EXITED ||
+	    t->since == TJ_TS_NONE || end < t->since)
+		return TJ_OK;
+	struct tj_record r = {
+		.size = sizeof(r),
+		.kind = TJ_REC_STATE,
+		.category = "thread_state",
+		.name = thread_status_name(t->status),
+		.ts = t->since,
+		.dur = end - t->since,
+		.pid = pid_or_tid(t),
+		.tid = t->tid,
+		.cpu = -1,
+		.track = TJ_TRACK_THREAD_STATE,
+		.flags = flags,
+	};
+	return a->host->emit(a->self, &r);
+}
+
+int thread_set_status(struct analyzer *a, struct thread *t, int64_t ts, enum thread_status s)
+{
+	if (!t || t->status == s)
+		return TJ_OK;
+	int rc = emit_state(a, t, ts, 0);
+	if (t->in_syscall && t->since != TJ_TS_NONE && ts >= t->since) {
+		if (t->status == TS_BLOCKED)
+			t->blocked_ns += ts - t->since;
+		else if (t->status == TS_WAIT_CPU)
+			t->waitcpu_ns += ts - t->since;
+	}
+	t->status = (uint8_t)s;
+	t->since = ts;
+	return rc;
+}
+
+static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_t end, uint32_t flags)
+{
+	if (c->tid <= 0 || c->since == TJ_TS_NONE || end < c->since)
+		return TJ_OK;
+	const struct thread *t = thread_get(a, c->tid, 0);
+	char name[64];
+	struct tj_arg args[2] = {
+		{.key = "tid", .type = TJ_ARG_INT, .v.i = c->tid},
+		{.key = "pid", .type = TJ_ARG_INT, .v.i = t ? pid_or_tid(t) : c->tid},
+	};
+	snprintf(name, sizeof(name), "%s %d", t && t->comm[0] ? t->comm : "?", (int)c->tid);
+	struct tj_record r = {
+		.size = sizeof(r),
+		.kind = TJ_REC_STATE,
+		.category = "cpu",
+		.name = name,
+		.ts = c->since,
+		.dur = end - c->since,
+		.pid = t ? pid_or_tid(t) : c->tid,
+		.tid = c->tid,
+		.cpu = cpu,
+		.track = TJ_TRACK_CPU,
+		.flags = flags,
+		.nargs = 2,
+		.args = args,
+	};
+	return a->host->emit(a->self, &r);
+}
+
+int cpu_switch(struct analyzer *a, int32_t cpu, int64_t ts, int32_t next_tid)
+{
+	struct cpu *c = cpu_get(a, cpu);
+	if (!c)
+		return TJ_OK;
+	int rc = emit_cpu(a, cpu, c, ts, c->since == TJ_TS_NONE ? TJ_REC_F_CUT_BEGIN : 0);
+	c->tid = next_tid;
+	c->since = ts;
+	return rc;
+}
+
+static struct thread *rule_target(struct analyzer *a, const struct thread_rule *r, tj_field who,
+				  const struct tj_event *ev, struct thread *cur)
+{
+	int64_t tid;
+	if (r->who == WHO_CURRENT)
+		return cur;
+	if (r->who != WHO_FIELD || who < 0 || !a->host->field_int(ev, who, &tid) || tid < 0 ||
+	    tid > INT32_MAX)
+		return NULL;
+	return thread_get(a, (int32_t)tid, 1);
+}
+
+/* Run the declarative rules of this event class (thread_model.c). */
+int apply_rules(struct analyzer *a, const struct cls_info *ci, const struct tj_event *ev,
+		struct thread *cur)
+{
+	const struct tj_host *h = a->host;
+	int rc = TJ_OK;
+	for (uint32_t i = 0; rc == TJ_OK && i < ci->nrules; i++) {
+		const struct thread_rule *r = ci->rules[i];
+		int64_t v = 0;
+		tj_field f = ci->rule_val[i];
+		if (r->what == SET_CPU_THREAD) {
+			if (f >= 0 && h->field_int(ev, f, &v))
+				rc = cpu_switch(a, ev->cpu, ev->ts, (int32_t)v);
+			continue;
+		}
+		struct thread *t = rule_target(a, r, ci->rule_who[i], ev, cur);
+		if (!t)
+			continue;
+		if (r->what == ENTER_SYSCALL || r->what == LEAVE_SYSCALL)
+			continue; /* syscall_track.c pairs them; VAL_RESUME reads in_syscall */
+		enum thread_status s = t->status;
+		switch (r->how) {
+		case VAL_CONST:
+			s = r->value;
+			break;
+		case VAL_IF_MASK_ZERO:
+			if (f >= 0 && h->field_int(ev, f, &v))
+				s = (v & r->mask) == 0 ? r->value : r->else_value;
+			break;
+		case VAL_RESUME:
+			s = t->in_syscall ? TS_SYSCALL : TS_USERMODE;
+			break;
+		case VAL_WAKE:
+			if (t->status == TS_BLOCKED || t->status == TS_UNKNOWN)
+				s = r->value;
+			break;
+		case VAL_STATEDUMP:
+			if (f >= 0 && h->field_int(ev, f, &v))
+				s = thread_status_from_statedump(v);
+			break;
+		default:
+			break;
+		}
+		rc = thread_set_status(a, t, ev->ts, s);
+	}
+	return rc;
+}
+
+int threads_finish(struct analyzer *a)
+{
+	size_t it = 0;
+	struct thread *t;
+	int rc = TJ_OK;
+	while (rc == TJ_OK && (t = imap_next(&a->threads, &it, NULL)))
+		rc = emit_state(a, t, a->last_ts, TJ_REC_F_CUT_END);
+	for (uint32_t c = 0; rc == TJ_OK && c < a->ncpus; c++)
+		rc = emit_cpu(a, (int32_t)c, &a->cpus[c], a->last_ts, TJ_REC_F_CUT_END);
+	return rc;
+}
+
+void threads_release(struct analyzer *a)
+{
+	size_t it = 0;
+	void *v;
+	while ((v = imap_next(&a->threads, &it, NULL)))
+		free(v);
+	imap_release(&a->threads);
+	it = 0;
+	while ((v = imap_next(&a->processes, &it, NULL))) {
+		fdtable_release(&((struct process *)v)->fds);
+		free(v);
+	}
+	imap_release(&a->processes);
+	imap_release(&a->file_tables);
+	free(a->cpus);
+}
