@@ -141,8 +141,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 
 	*list_plugins = 0;
 	opterr = 0;
-	/* Leading ':' so a missing value gives ':' rather than '?'. */
-	while (rc == TJ_OK && (c = getopt_long(argc, argv, "+:t:o:qh", long_opts, NULL)) != -1) {
+	/* Leading ':' so a missing value gives ':' rather than '?'; no '+': options may
+	 * follow the trace directory (tjconv TRACE --to chrome-json). */
+	while (rc == TJ_OK && (c = getopt_long(argc, argv, ":t:o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			rc = set_string(&o->to, optarg);

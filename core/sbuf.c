@@ -25,25 +25,6 @@ int tj_sbuf_reserve(struct tj_sbuf *sb, size_t extra)
 	return TJ_OK;
 }
 
-int tj_sbuf_append(struct tj_sbuf *sb, const char *data, size_t len)
-{
-	if (tj_sbuf_reserve(sb, len))
-		return TJ_ENOMEM;
-	memcpy(sb->data + sb->len, data, len);
-	sb->len += len;
-	sb->data[sb->len] = '\0';
-	return TJ_OK;
-}
-
-int tj_sbuf_appendc(struct tj_sbuf *sb, char c)
-{
-	if (sb->len + 2 > sb->cap && tj_sbuf_reserve(sb, 1))
-		return TJ_ENOMEM;
-	sb->data[sb->len++] = c;
-	sb->data[sb->len] = '\0';
-	return TJ_OK;
-}
-
 int tj_sbuf_printf(struct tj_sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

@@ -361,16 +361,29 @@ size_t tj_time_format_date(char *buf, size_t cap, int64_t ts, int gmt)
 	return emit_snprintf_result(buf, cap, tmp, n);
 }
 
-/* sign (when wanted) then |v| as S.nnnnnnnnn */
+/* sign (when wanted) then |v| as S.nnnnnnnnn, formatted by hand: this runs
+ * once per event in the text exporter, where snprintf showed up at 10 %. */
 static size_t format_signed(char *buf, size_t cap, int64_t v, const char *plus)
 {
 	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	uint64_t whole = mag / (uint64_t)NS_PER_S, frac = mag % (uint64_t)NS_PER_S;
 	char tmp[48];
-	int n;
+	size_t i = sizeof(tmp);
 
-	n = snprintf(tmp, sizeof(tmp), "%s%" PRIu64 ".%09" PRIu64, v < 0 ? "-" : plus,
-		     mag / (uint64_t)NS_PER_S, mag % (uint64_t)NS_PER_S);
-	return emit_snprintf_result(buf, cap, tmp, n);
+	for (int d = 0; d < 9; d++) {
+		tmp[--i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	tmp[--i] = '.';
+	do {
+		tmp[--i] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	if (v < 0)
+		tmp[--i] = '-';
+	else if (*plus)
+		tmp[--i] = *plus;
+	return emit(buf, cap, tmp + i, sizeof(tmp) - i);
 }
 
 size_t tj_time_format_seconds(char *buf, size_t cap, int64_t ts)

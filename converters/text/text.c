@@ -99,44 +99,88 @@ static int flush_line(struct text *t)
 	return rc;
 }
 
+/* Append s to a fixed line-prefix buffer, truncating (prefix only). */
+static size_t cat(char *buf, size_t len, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+	if (len + n >= cap)
+		n = len < cap - 1 ? cap - 1 - len : 0;
+	memcpy(buf + len, s, n);
+	return len + n;
+}
+
+static size_t cat_int(char *buf, size_t len, size_t cap, int64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	tmp[--i] = '\0';
+	do {
+		tmp[--i] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (v < 0)
+		tmp[--i] = '-';
+	return cat(buf, len, cap, tmp + i);
+}
+
+static size_t format_ts(struct text *t, char *buf, size_t cap, int64_t ts)
+{
+	if (ts == TJ_TS_NONE)
+		return (size_t)snprintf(buf, cap, "??:??:??.?????????");
+	switch (t->mode) {
+	case CLOCK_SECONDS:
+		return tj_time_format_seconds(buf, cap, ts);
+	case CLOCK_RELATIVE:
+		return tj_time_format_delta(buf, cap,
+					    ts - (t->first_ts != TJ_TS_NONE ? t->first_ts : ts));
+	default:
+		return tj_clock_cache_format(&t->clock, buf, cap, ts, t->mode == CLOCK_DATE);
+	}
+}
+
+/* The line is built in a stack buffer up to the event name (one append),
+ * then the host appends the fields: no printf on this path. */
 static int text_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	struct text *t = state;
-	char buf[64];
+	char pre[512];
+	size_t n = 0;
 	(void)class_data;
 
-	t->line.len = 0;
-	put(t, "[");
-	put_ts(t, ev->ts);
-	put(t, "] (");
-	if (t->last_ts == TJ_TS_NONE || ev->ts == TJ_TS_NONE) {
-		put(t, "+?.?????????");
-	} else {
-		tj_time_format_delta(buf, sizeof(buf), ev->ts - t->last_ts);
-		put(t, buf);
-	}
-	put(t, ") ");
+	pre[n++] = '[';
+	n += format_ts(t, pre + n, sizeof(pre) - n, ev->ts);
+	n = cat(pre, n, sizeof(pre), "] (");
+	if (t->last_ts == TJ_TS_NONE || ev->ts == TJ_TS_NONE)
+		n = cat(pre, n, sizeof(pre), "+?.?????????");
+	else
+		n += tj_time_format_delta(pre + n, sizeof(pre) - n, ev->ts - t->last_ts);
+	n = cat(pre, n, sizeof(pre), ") ");
 	if (ev->ts != TJ_TS_NONE)
 		t->last_ts = ev->ts;
 	if (t->show_host && t->info && ev->cls->trace_index < t->info->ntraces) {
 		const char *h = t->info->traces[ev->cls->trace_index].hostname;
 		if (h) {
-			put(t, h);
-			put(t, " ");
+			n = cat(pre, n, sizeof(pre), h);
+			n = cat(pre, n, sizeof(pre), " ");
 		}
 	}
 	if (ev->cpu >= 0) {
-		snprintf(buf, sizeof(buf), "cpu%d ", (int)ev->cpu);
-		put(t, buf);
+		n = cat(pre, n, sizeof(pre), "cpu");
+		n = cat_int(pre, n, sizeof(pre), ev->cpu);
+		n = cat(pre, n, sizeof(pre), " ");
 	}
 	if (ev->tid >= 0) {
 		if (ev->procname)
-			put(t, ev->procname);
-		snprintf(buf, sizeof(buf), "/%d ", (int)ev->tid);
-		put(t, buf);
+			n = cat(pre, n, sizeof(pre), ev->procname);
+		n = cat(pre, n, sizeof(pre), "/");
+		n = cat_int(pre, n, sizeof(pre), ev->tid);
+		n = cat(pre, n, sizeof(pre), " ");
 	}
-	put(t, ev->cls->name);
-	put(t, ": ");
+	n = cat(pre, n, sizeof(pre), ev->cls->name);
+	n = cat(pre, n, sizeof(pre), ": ");
+	t->line.len = 0;
+	t->host->sbuf_append(&t->line, pre, n);
 	t->host->format_fields(ev, &t->line);
 	if (t->annotations && ev->nannotations) {
 		put(t, " =>");
