@@ -21,6 +21,7 @@
 #include "error.h"
 #include "fields.h"
 #include "reader.h"
+#include "reader_jobs.h"
 #include "strvec.h"
 
 /* Per stream class: interned event classes by id and context field indices. */
@@ -51,6 +52,7 @@ struct upstream {
 	uint64_t count, pos;
 	int ended;
 	int64_t head_ts;       /* timestamp of msgs[pos] */
+	struct tj_batch *batch; /* --jobs: the worker batch msgs points into */
 	uint32_t trace_index;
 	char *port_name;
 	struct stream_state *cur;
@@ -86,6 +88,12 @@ struct tj_reader {
 	size_t nstreams;
 	struct tj_class **classes;  /* by pub.id */
 	uint32_t nclasses;
+
+	/* --jobs N: worker graphs (wgraphs[0] is graph) and their threads */
+	bt_graph **wgraphs;
+	uint32_t nwgraphs;
+	struct tj_workers *workers;
+	int workers_started;
 
 	/* run state */
 	const struct tj_reader_callbacks *cb;
@@ -379,34 +387,6 @@ static int64_t snapshot_ns(const bt_clock_snapshot *cs)
 	return ns;
 }
 
-/* Timestamp that orders a message in the merge, or TJ_TS_NONE when the
- * message only updates stream state and can be handled at once. */
-static int64_t message_ts(const bt_message *m)
-{
-	switch (bt_message_get_type(m)) {
-	case BT_MESSAGE_TYPE_EVENT:
-		if (!bt_message_event_borrow_stream_class_default_clock_class_const(m))
-			return TJ_TS_NONE;
-		return snapshot_ns(bt_message_event_borrow_default_clock_snapshot_const(m));
-	case BT_MESSAGE_TYPE_DISCARDED_EVENTS: {
-		const bt_stream_class *sc =
-			bt_stream_borrow_class_const(bt_message_discarded_events_borrow_stream_const(m));
-		if (!bt_stream_class_discarded_events_have_default_clock_snapshots(sc))
-			return TJ_TS_NONE;
-		return snapshot_ns(bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m));
-	}
-	case BT_MESSAGE_TYPE_DISCARDED_PACKETS: {
-		const bt_stream_class *sc =
-			bt_stream_borrow_class_const(bt_message_discarded_packets_borrow_stream_const(m));
-		if (!bt_stream_class_discarded_packets_have_default_clock_snapshots(sc))
-			return TJ_TS_NONE;
-		return snapshot_ns(bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(m));
-	}
-	default:
-		return TJ_TS_NONE;
-	}
-}
-
 static int handle_packet_beginning(struct tj_reader *r, struct upstream *up, const bt_message *m)
 {
 	const bt_packet *pkt = bt_message_packet_beginning_borrow_packet_const(m);
@@ -521,9 +501,12 @@ static int handle_event(struct tj_reader *r, struct upstream *up, const bt_messa
 		read_ctx_int(ctx, sc->ctx_tid, sc->ctx_tid_signed, &ev.tid);
 		read_ctx_int(ctx, sc->ctx_pid, sc->ctx_pid_signed, &ev.pid);
 		read_ctx_int(ctx, sc->ctx_prio, sc->ctx_prio_signed, &ev.prio);
-		if (sc->ctx_procname >= 0 && ctx)
-			ev.procname = bt_field_string_get_value(
-				bt_field_structure_borrow_member_field_by_index_const(ctx, (uint64_t)sc->ctx_procname));
+		if (sc->ctx_procname >= 0 && ctx) {
+			/* By length: an emptied string field keeps stale text (fields.c). */
+			const bt_field *pn = bt_field_structure_borrow_member_field_by_index_const(
+				ctx, (uint64_t)sc->ctx_procname);
+			ev.procname = bt_field_string_get_length(pn) ? bt_field_string_get_value(pn) : "";
+		}
 	}
 	return r->cb->on_event(r->cb->ud, cls, &ev);
 }
@@ -563,23 +546,56 @@ static void release_batch(struct upstream *up)
  * handling untimed messages (stream/packet boundaries) on the way.
  * Returns a tj_status; TJ_ERROR with a libbabeltrace2 cause on read errors.
  */
+/* --jobs: hand the finished batch back and wait for the next one.  After
+ * this, msgs[pos] is the next message (or the upstream ended). */
+static int next_worker_batch(struct tj_reader *r, struct upstream *up)
+{
+	int ended;
+	if (up->batch) {
+		tj_workers_release(r->workers, up->batch);
+		up->batch = NULL;
+	}
+	struct tj_batch *b = tj_workers_next(r->workers, (uint32_t)(up - r->ups), &ended);
+	if (!b) {
+		up->count = 0;
+		if (ended) {
+			up->ended = 1;
+			return TJ_OK;
+		}
+		tj_error_append("cannot read trace '%s'", r->input);
+		return TJ_EIO;
+	}
+	up->batch = b;
+	up->msgs = b->msgs;
+	up->count = b->count;
+	up->pos = 0;
+	return TJ_OK;
+}
+
 static int fill_head(struct tj_reader *r, struct upstream *up)
 {
 	for (;;) {
 		while (up->pos < up->count) {
 			const bt_message *m = up->msgs[up->pos];
-			int64_t ts = message_ts(m);
+			int64_t ts = up->batch ? up->batch->ts[up->pos] : tj_message_ts(m);
 			if (ts != TJ_TS_NONE) {
 				up->head_ts = ts;
 				return TJ_OK;
 			}
 			int rc = handle_message(r, up, m, TJ_TS_NONE);
-			bt_message_put_ref(m);
+			if (!r->workers)
+				bt_message_put_ref(m);
 			up->pos++;
 			if (rc)
 				return rc;
 		}
 		up->pos = up->count = 0;
+		if (r->workers) {
+			int rc = next_worker_batch(r, up);
+			if (rc || up->ended)
+				return rc;
+			continue;
+		}
 		bt_message_iterator_next_status st = bt_message_iterator_next(up->it, &up->msgs, &up->count);
 		switch (st) {
 		case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
@@ -669,7 +685,8 @@ static int merge_step(struct tj_reader *r)
 		return 1;
 	const bt_message *m = up->msgs[up->pos];
 	int rc = handle_message(r, up, m, up->head_ts);
-	bt_message_put_ref(m);
+	if (!r->workers)
+		bt_message_put_ref(m);
 	up->pos++;
 	if (rc)
 		return rc;
@@ -866,7 +883,8 @@ static void capture_end(struct log_capture *c, const char *trace_dir, char *msg,
 	free(real_dir);
 }
 
-static int add_source(struct tj_reader *r, size_t ti)
+static int add_source(struct tj_reader *r, size_t ti, bt_graph *g,
+		      const bt_component_source **comp)
 {
 	struct trace_slot *t = &r->traces[ti];
 	const bt_component_class_source *fs =
@@ -889,7 +907,7 @@ static int add_source(struct tj_reader *r, size_t ti)
 	struct log_capture quiet;
 	capture_begin(&quiet);
 	bt_graph_add_component_status st = bt_graph_add_source_component(
-		r->graph, fs, name, params, BT_LOGGING_LEVEL_NONE, &t->comp);
+		g, fs, name, params, BT_LOGGING_LEVEL_NONE, comp);
 	capture_discard(&quiet);
 	if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
 		/* Failure path only: ask again in a throwaway graph, with the
@@ -963,7 +981,99 @@ static char *stream_display_name(const struct tj_reader *r, size_t ti, const cha
 	return strdup(buf);
 }
 
+/* One graph: our merge sink pulls every port itself (jobs = 1). */
+static int setup_merge_sink(struct tj_reader *r)
+{
+	const bt_component_sink *sink;
+	r->sink_class = bt_component_class_sink_create("tjconv-merge", sink_consume);
+	if (!r->sink_class ||
+	    bt_component_class_sink_set_initialize_method(r->sink_class, sink_init) ||
+	    bt_component_class_sink_set_graph_is_configured_method(r->sink_class, sink_configured))
+		return TJ_ENOMEM;
+	if (bt_graph_add_sink_component_with_initialize_method_data(
+		    r->graph, r->sink_class, "merge", NULL, r, BT_LOGGING_LEVEL_NONE, &sink) !=
+	    BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		take_bt_error();
+		tj_error_append("cannot set up the reading graph");
+		return TJ_ERROR;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < r->ntraces; i++) {
+		uint64_t n = bt_component_source_get_output_port_count(r->traces[i].comp);
+		for (uint64_t j = 0; j < n; j++, k++)
+			if (bt_graph_connect_ports(r->graph,
+						   bt_component_source_borrow_output_port_by_index_const(
+							   r->traces[i].comp, j),
+						   bt_component_sink_borrow_input_port_by_index_const(sink, k),
+						   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
+				take_bt_error();
+				tj_error_append("cannot connect stream '%s'", r->ups[k].port_name);
+				return TJ_ERROR;
+			}
+	}
+	return TJ_OK;
+}
+
+/* --jobs N: one graph per worker, each with its own sources (metadata is
+ * parsed once per worker), stream k decoded by worker k % N. */
+static int setup_workers(struct tj_reader *r, uint32_t jobs)
+{
+	uint32_t nw = jobs < r->nups ? jobs : (uint32_t)r->nups;
+	const bt_port_output **ports = calloc(r->nups, sizeof(*ports));
+	uint32_t *owner = calloc(r->nups, sizeof(*owner));
+	const char **names = calloc(r->nups, sizeof(*names));
+	int rc = TJ_OK;
+
+	r->wgraphs = calloc(nw, sizeof(*r->wgraphs));
+	if (!ports || !owner || !names || !r->wgraphs) {
+		rc = TJ_ENOMEM;
+		goto out;
+	}
+	r->nwgraphs = nw;
+	r->wgraphs[0] = r->graph;
+	bt_graph_get_ref(r->graph);
+	for (uint32_t w = 1; w < nw && rc == TJ_OK; w++) {
+		r->wgraphs[w] = bt_graph_create(0);
+		if (!r->wgraphs[w])
+			rc = TJ_ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t i = 0; rc == TJ_OK && i < r->ntraces; i++) {
+		const bt_component_source *comps[64];
+		uint32_t ncomps = nw < 64 ? nw : 64;
+		comps[0] = r->traces[i].comp;
+		for (uint32_t w = 1; rc == TJ_OK && w < ncomps; w++)
+			rc = add_source(r, i, r->wgraphs[w], &comps[w]);
+		if (rc)
+			break;
+		uint64_t n = bt_component_source_get_output_port_count(comps[0]);
+		for (uint64_t j = 0; j < n; j++, k++) {
+			owner[k] = (uint32_t)(k % ncomps);
+			if (bt_component_source_get_output_port_count(comps[owner[k]]) != n) {
+				tj_error_append("trace '%s' changed while opening it", r->traces[i].path);
+				rc = TJ_EIO;
+				break;
+			}
+			ports[k] = bt_component_source_borrow_output_port_by_index_const(comps[owner[k]], j);
+			names[k] = r->ups[k].port_name;
+		}
+	}
+	if (rc == TJ_OK)
+		rc = tj_workers_create(&r->workers, r->wgraphs, nw, ports, owner, names,
+				       (uint32_t)r->nups);
+out:
+	free(ports);
+	free(owner);
+	free(names);
+	return rc;
+}
+
 int tj_reader_open(struct tj_reader **out, const char *path)
+{
+	return tj_reader_open_jobs(out, path, 1);
+}
+
+int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 {
 	struct tj_strvec dirs = {0};
 	struct tj_reader *r = calloc(1, sizeof(*r));
@@ -1014,7 +1124,7 @@ int tj_reader_open(struct tj_reader **out, const char *path)
 		goto fail;
 	}
 	for (size_t i = 0; i < r->ntraces; i++) {
-		rc = add_source(r, i);
+		rc = add_source(r, i, r->graph, &r->traces[i].comp);
 		if (rc)
 			goto fail;
 		r->nups += bt_component_source_get_output_port_count(r->traces[i].comp);
@@ -1025,29 +1135,12 @@ int tj_reader_open(struct tj_reader **out, const char *path)
 		rc = TJ_ENOMEM;
 		goto fail;
 	}
-	r->sink_class = bt_component_class_sink_create("tjconv-merge", sink_consume);
-	if (!r->sink_class ||
-	    bt_component_class_sink_set_initialize_method(r->sink_class, sink_init) ||
-	    bt_component_class_sink_set_graph_is_configured_method(r->sink_class, sink_configured)) {
-		rc = TJ_ENOMEM;
-		goto fail;
-	}
-	const bt_component_sink *sink;
-	if (bt_graph_add_sink_component_with_initialize_method_data(
-		    r->graph, r->sink_class, "merge", NULL, r, BT_LOGGING_LEVEL_NONE, &sink) !=
-	    BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
-		take_bt_error();
-		tj_error_append("cannot set up the reading graph");
-		rc = TJ_ERROR;
-		goto fail;
-	}
 	size_t k = 0;
 	for (size_t i = 0; i < r->ntraces; i++) {
 		uint64_t n = bt_component_source_get_output_port_count(r->traces[i].comp);
 		for (uint64_t j = 0; j < n; j++, k++) {
 			const bt_port_output *op =
 				bt_component_source_borrow_output_port_by_index_const(r->traces[i].comp, j);
-			const bt_port_input *ip = bt_component_sink_borrow_input_port_by_index_const(sink, k);
 			const char *pname = bt_port_get_name(bt_port_output_as_port_const(op));
 			r->ups[k].trace_index = (uint32_t)i;
 			r->ups[k].port_name = stream_display_name(r, i, pname);
@@ -1055,14 +1148,11 @@ int tj_reader_open(struct tj_reader **out, const char *path)
 				rc = TJ_ENOMEM;
 				goto fail;
 			}
-			if (bt_graph_connect_ports(r->graph, op, ip, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
-				take_bt_error();
-				tj_error_append("cannot connect stream '%s'", pname ? pname : "?");
-				rc = TJ_ERROR;
-				goto fail;
-			}
 		}
 	}
+	rc = jobs > 1 && r->nups > 1 ? setup_workers(r, jobs) : setup_merge_sink(r);
+	if (rc)
+		goto fail;
 	for (size_t i = 0; i < r->ntraces; i++)
 		r->descs[i] = r->traces[i].desc;
 	r->info.size = sizeof(r->info);
@@ -1094,11 +1184,29 @@ static void sync_descs(struct tj_reader *r)
 		r->descs[i] = r->traces[i].desc;
 }
 
+/* --jobs: the workers run the graphs; the merge runs here. */
+static int run_with_workers(struct tj_reader *r)
+{
+	int rc = TJ_OK;
+	if (!r->workers_started) {
+		r->workers_started = 1;
+		rc = tj_workers_start(r->workers);
+	}
+	if (rc == TJ_OK)
+		rc = tj_reader_prime(r);
+	while (rc == 0)
+		rc = merge_step(r);
+	sync_descs(r);
+	return rc < 0 ? rc : TJ_OK;
+}
+
 int tj_reader_run(struct tj_reader *r, const struct tj_reader_callbacks *cb, int64_t stop_ts)
 {
 	r->cb = cb;
 	r->stop_ts = stop_ts;
 	r->cb_status = TJ_OK;
+	if (r->workers)
+		return run_with_workers(r);
 	while (!r->done) {
 		bt_graph_run_once_status st = bt_graph_run_once(r->graph);
 		sync_descs(r);
@@ -1133,11 +1241,22 @@ void tj_reader_free(struct tj_reader *r)
 {
 	if (!r)
 		return;
+	if (r->workers) {
+		/* Batches go back to their workers before those stop. */
+		for (size_t i = 0; i < r->nups; i++)
+			if (r->ups[i].batch)
+				tj_workers_release(r->workers, r->ups[i].batch);
+		tj_workers_free(r->workers);
+	}
 	for (size_t i = 0; i < r->nups; i++) {
-		release_batch(&r->ups[i]);
+		if (!r->workers)
+			release_batch(&r->ups[i]);
 		bt_message_iterator_put_ref(r->ups[i].it);
 		free(r->ups[i].port_name);
 	}
+	for (uint32_t w = 0; w < r->nwgraphs; w++)
+		bt_graph_put_ref(r->wgraphs[w]);
+	free(r->wgraphs);
 	bt_graph_put_ref(r->graph);
 	bt_component_class_sink_put_ref(r->sink_class);
 	bt_plugin_put_ref(r->ctf_plugin);

@@ -37,6 +37,8 @@ struct tj_stream_stats {
 
 /* Find the traces below path and build the graph.  Errors name the path. */
 int tj_reader_open(struct tj_reader **out, const char *path);
+/* The same, decoding with `jobs` worker threads (1: on the calling thread). */
+int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs);
 /* Pull the first message of every stream; fills info.first_ts. */
 int tj_reader_prime(struct tj_reader *r);
 const struct tj_trace_info *tj_reader_borrow_info(const struct tj_reader *r);

@@ -570,7 +570,7 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set)
 	rc = select_plugins(&run);
 	if (rc)
 		goto out;
-	rc = tj_reader_open(&run.reader, opts->input);
+	rc = tj_reader_open_jobs(&run.reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1);
 	if (rc)
 		goto out;
 	rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO);

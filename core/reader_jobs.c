@@ -1,0 +1,477 @@
+/*
+ * Worker threads for parallel decoding (see reader_jobs.h).  Each worker's
+ * sink, when the graph runs, loops: take back batches the main thread is
+ * done with (releasing their messages here, on the owning thread), then
+ * refill the emptiest of its upstreams' bounded queues.  Queues are bounded
+ * so memory stays flat; a worker only waits when every queue it feeds is
+ * full, and the main thread only waits on an empty queue, so they cannot
+ * deadlock.  Synchronization is per batch (hundreds of messages).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "reader_jobs.h"
+
+#ifndef BATCH_TARGET
+#define BATCH_TARGET 256  /* messages per batch before it is handed over */
+#endif
+#ifndef QUEUE_MAX
+#define QUEUE_MAX 2       /* batches queued per upstream: decoded messages are
+			     consumed while still in cache, and memory stays flat */
+#endif
+
+struct queue {
+	struct tj_batch *head, *tail;
+	uint32_t len;
+	int ended;
+	int failed;
+};
+
+struct worker {
+	struct tj_workers *all;
+	uint32_t index;
+	bt_graph *graph;
+	bt_component_class_sink *sink_class;
+	pthread_t thread;
+	int started;
+	uint32_t *ups;     /* global upstream indices fed by this worker */
+	uint32_t nups;
+	uint32_t rr;       /* round-robin cursor */
+	struct tj_batch *returned; /* protected by all->mu */
+	struct tj_batch *free_list; /* worker only */
+	char error[512];
+};
+
+struct tj_workers {
+	struct worker *w;
+	uint32_t nworkers;
+	struct tj_up_link *links;
+	struct queue *queues;
+	uint32_t *owner;
+	uint32_t nups;
+	pthread_mutex_t mu;
+	pthread_cond_t produce; /* a worker may make progress */
+	pthread_cond_t consume; /* the main thread may make progress */
+	int stop;
+};
+
+static int64_t snapshot_ns(const bt_clock_snapshot *cs)
+{
+	int64_t ns;
+	if (!cs || bt_clock_snapshot_get_ns_from_origin(cs, &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+		return TJ_TS_NONE;
+	return ns;
+}
+
+/* Timestamp that orders a message in the merge, or TJ_TS_NONE when the
+ * message only updates stream state and can be handled at once. */
+int64_t tj_message_ts(const bt_message *m)
+{
+	switch (bt_message_get_type(m)) {
+	case BT_MESSAGE_TYPE_EVENT:
+		if (!bt_message_event_borrow_stream_class_default_clock_class_const(m))
+			return TJ_TS_NONE;
+		return snapshot_ns(bt_message_event_borrow_default_clock_snapshot_const(m));
+	case BT_MESSAGE_TYPE_DISCARDED_EVENTS: {
+		const bt_stream_class *sc =
+			bt_stream_borrow_class_const(bt_message_discarded_events_borrow_stream_const(m));
+		if (!bt_stream_class_discarded_events_have_default_clock_snapshots(sc))
+			return TJ_TS_NONE;
+		return snapshot_ns(bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(m));
+	}
+	case BT_MESSAGE_TYPE_DISCARDED_PACKETS: {
+		const bt_stream_class *sc =
+			bt_stream_borrow_class_const(bt_message_discarded_packets_borrow_stream_const(m));
+		if (!bt_stream_class_discarded_packets_have_default_clock_snapshots(sc))
+			return TJ_TS_NONE;
+		return snapshot_ns(bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(m));
+	}
+	default:
+		return TJ_TS_NONE;
+	}
+}
+
+
+static void release_messages(struct tj_batch *b)
+{
+	for (uint64_t i = 0; i < b->count; i++)
+		bt_message_put_ref(b->msgs[i]);
+	b->count = 0;
+}
+
+static struct tj_batch *batch_get(struct worker *wk)
+{
+	struct tj_batch *b = wk->free_list;
+	if (b) {
+		wk->free_list = b->next;
+		b->next = NULL;
+		return b;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->cap = BATCH_TARGET + 64;
+	b->msgs = malloc(b->cap * sizeof(*b->msgs));
+	b->ts = malloc(b->cap * sizeof(*b->ts));
+	if (!b->msgs || !b->ts) {
+		free(b->msgs);
+		free(b->ts);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void batch_free_list(struct tj_batch *b)
+{
+	while (b) {
+		struct tj_batch *n = b->next;
+		release_messages(b);
+		free(b->msgs);
+		free(b->ts);
+		free(b);
+		b = n;
+	}
+}
+
+/* Pull messages of upstream u into b until it is full or the stream ends.
+ * Returns 1 at the end, 0 to go on, -1 on error (message in wk->error). */
+static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
+{
+	struct tj_up_link *link = &wk->all->links[u];
+	while (b->count < BATCH_TARGET) {
+		bt_message_array_const msgs;
+		uint64_t n;
+		bt_message_iterator_next_status st = bt_message_iterator_next(link->it, &msgs, &n);
+		if (st == BT_MESSAGE_ITERATOR_NEXT_STATUS_END)
+			return 1;
+		if (st == BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN)
+			continue;
+		if (st != BT_MESSAGE_ITERATOR_NEXT_STATUS_OK) {
+			const bt_error *err = bt_current_thread_take_error();
+			const char *why = "decoding failed";
+			if (err && bt_error_get_cause_count(err) > 0)
+				why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
+			snprintf(wk->error, sizeof(wk->error), "cannot read stream '%s': %.*s",
+				 link->name, (int)strcspn(why, "\n"), why);
+			if (err)
+				bt_error_release(err);
+			return -1;
+		}
+		if (b->count + n > b->cap) {
+			uint64_t cap = (b->count + n) * 2;
+			const bt_message **v = realloc(b->msgs, cap * sizeof(*v));
+			int64_t *tv = v ? realloc(b->ts, cap * sizeof(*tv)) : NULL;
+			if (v)
+				b->msgs = v;
+			if (tv)
+				b->ts = tv;
+			if (!v || !tv) {
+				for (uint64_t i = 0; i < n; i++)
+					bt_message_put_ref(msgs[i]);
+				snprintf(wk->error, sizeof(wk->error), "out of memory");
+				return -1;
+			}
+			b->cap = cap;
+		}
+		/* Timestamps are read here, on the core that just decoded the
+		 * message: the merge then orders batches without touching them. */
+		for (uint64_t i = 0; i < n; i++) {
+			b->msgs[b->count + i] = msgs[i];
+			b->ts[b->count + i] = tj_message_ts(msgs[i]);
+		}
+		b->count += n;
+	}
+	return 0;
+}
+
+/* The upstream with the shortest queue (the merge is most likely waiting
+ * for it), or -1 when all are full; caller holds the lock. */
+static int pick_upstream(struct worker *wk, int *all_ended)
+{
+	struct tj_workers *all = wk->all;
+	int best = -1;
+	uint32_t best_len = QUEUE_MAX;
+	*all_ended = 1;
+	for (uint32_t k = 0; k < wk->nups; k++) {
+		uint32_t u = wk->ups[(wk->rr + k) % wk->nups];
+		struct queue *q = &all->queues[u];
+		if (q->ended || q->failed)
+			continue;
+		*all_ended = 0;
+		if (q->len < best_len) {
+			best_len = q->len;
+			best = (int)u;
+			if (best_len == 0)
+				break;
+		}
+	}
+	wk->rr = (wk->rr + 1) % (wk->nups ? wk->nups : 1);
+	return best;
+}
+
+static bt_component_class_sink_consume_method_status worker_consume(bt_self_component_sink *self)
+{
+	struct worker *wk = bt_self_component_get_data(bt_self_component_sink_as_self_component(self));
+	struct tj_workers *all = wk->all;
+
+	for (;;) {
+		int ended, u;
+		pthread_mutex_lock(&all->mu);
+		for (;;) {
+			if (all->stop) {
+				pthread_mutex_unlock(&all->mu);
+				return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+			}
+			struct tj_batch *ret = wk->returned;
+			wk->returned = NULL;
+			if (ret) {
+				/* Release outside the lock, then look again. */
+				pthread_mutex_unlock(&all->mu);
+				while (ret) {
+					struct tj_batch *n = ret->next;
+					release_messages(ret);
+					ret->next = wk->free_list;
+					wk->free_list = ret;
+					ret = n;
+				}
+				pthread_mutex_lock(&all->mu);
+				continue;
+			}
+			u = pick_upstream(wk, &ended);
+			if (u >= 0 || ended)
+				break;
+			pthread_cond_wait(&all->produce, &all->mu);
+		}
+		pthread_mutex_unlock(&all->mu);
+		if (ended)
+			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+
+		struct tj_batch *b = batch_get(wk);
+		int st = b ? fill_batch(wk, (uint32_t)u, b) : -1;
+		if (!b)
+			snprintf(wk->error, sizeof(wk->error), "out of memory");
+		pthread_mutex_lock(&all->mu);
+		struct queue *q = &all->queues[u];
+		if (b && b->count) {
+			b->up = (uint32_t)u;
+			b->next = NULL;
+			if (q->tail)
+				q->tail->next = b;
+			else
+				q->head = b;
+			q->tail = b;
+			q->len++;
+		} else if (b) {
+			b->next = wk->free_list;
+			wk->free_list = b;
+		}
+		if (st == 1)
+			q->ended = 1;
+		else if (st < 0)
+			q->failed = 1;
+		pthread_cond_broadcast(&all->consume);
+		pthread_mutex_unlock(&all->mu);
+		if (st < 0)
+			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+	}
+}
+
+static bt_component_class_initialize_method_status
+worker_init(bt_self_component_sink *self, bt_self_component_sink_configuration *conf,
+	    const bt_value *params, void *data)
+{
+	struct worker *wk = data;
+	(void)conf;
+	(void)params;
+	bt_self_component_set_data(bt_self_component_sink_as_self_component(self), wk);
+	for (uint32_t i = 0; i < wk->nups; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "in%u", (unsigned)i);
+		if (bt_self_component_sink_add_input_port(self, name, NULL, NULL) !=
+		    BT_SELF_COMPONENT_ADD_PORT_STATUS_OK)
+			return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+	}
+	return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+static bt_component_class_sink_graph_is_configured_method_status
+worker_configured(bt_self_component_sink *self)
+{
+	struct worker *wk = bt_self_component_get_data(bt_self_component_sink_as_self_component(self));
+	for (uint32_t i = 0; i < wk->nups; i++) {
+		bt_self_component_port_input *port = bt_self_component_sink_borrow_input_port_by_index(self, i);
+		if (bt_message_iterator_create_from_sink_component(self, port, &wk->all->links[wk->ups[i]].it) !=
+		    BT_MESSAGE_ITERATOR_CREATE_FROM_SINK_COMPONENT_STATUS_OK)
+			return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_ERROR;
+	}
+	return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_OK;
+}
+
+int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nworkers,
+		      const bt_port_output **ports, const uint32_t *owner, const char **names,
+		      uint32_t nups)
+{
+	struct tj_workers *all = calloc(1, sizeof(*all));
+	*out = NULL;
+	if (!all)
+		return TJ_ENOMEM;
+	all->nworkers = nworkers;
+	all->nups = nups;
+	all->w = calloc(nworkers, sizeof(*all->w));
+	all->links = calloc(nups, sizeof(*all->links));
+	all->queues = calloc(nups, sizeof(*all->queues));
+	all->owner = calloc(nups, sizeof(*all->owner));
+	pthread_mutex_init(&all->mu, NULL);
+	pthread_cond_init(&all->produce, NULL);
+	pthread_cond_init(&all->consume, NULL);
+	if (!all->w || !all->links || !all->queues || !all->owner) {
+		tj_workers_free(all);
+		return TJ_ENOMEM;
+	}
+	memcpy(all->owner, owner, nups * sizeof(*owner));
+	for (uint32_t u = 0; u < nups; u++)
+		all->links[u].name = names[u];
+	for (uint32_t w = 0; w < nworkers; w++) {
+		struct worker *wk = &all->w[w];
+		wk->all = all;
+		wk->index = w;
+		wk->graph = graphs[w];
+		wk->ups = calloc(nups, sizeof(*wk->ups));
+		if (!wk->ups) {
+			tj_workers_free(all);
+			return TJ_ENOMEM;
+		}
+		for (uint32_t u = 0; u < nups; u++)
+			if (owner[u] == w)
+				wk->ups[wk->nups++] = u;
+		wk->sink_class = bt_component_class_sink_create("tjconv-worker", worker_consume);
+		const bt_component_sink *sink;
+		if (!wk->sink_class ||
+		    bt_component_class_sink_set_initialize_method(wk->sink_class, worker_init) ||
+		    bt_component_class_sink_set_graph_is_configured_method(wk->sink_class,
+									   worker_configured) ||
+		    bt_graph_add_sink_component_with_initialize_method_data(
+			    wk->graph, wk->sink_class, "worker", NULL, wk, BT_LOGGING_LEVEL_NONE,
+			    &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+			tj_error_append("cannot set up decoding worker %u", (unsigned)w);
+			tj_workers_free(all);
+			return TJ_ERROR;
+		}
+		for (uint32_t i = 0; i < wk->nups; i++)
+			if (bt_graph_connect_ports(wk->graph, ports[wk->ups[i]],
+						   bt_component_sink_borrow_input_port_by_index_const(sink, i),
+						   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
+				tj_error_append("cannot connect stream '%s'", names[wk->ups[i]]);
+				tj_workers_free(all);
+				return TJ_ERROR;
+			}
+	}
+	*out = all;
+	return TJ_OK;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	bt_graph_run_status st = bt_graph_run(wk->graph);
+	if (st != BT_GRAPH_RUN_STATUS_OK) {
+		/* Configuration failed: fail every queue this worker feeds. */
+		const bt_error *err = bt_current_thread_take_error();
+		if (!wk->error[0])
+			snprintf(wk->error, sizeof(wk->error), "decoding worker %u failed",
+				 (unsigned)wk->index);
+		if (err)
+			bt_error_release(err);
+		pthread_mutex_lock(&wk->all->mu);
+		for (uint32_t i = 0; i < wk->nups; i++)
+			if (!wk->all->queues[wk->ups[i]].ended)
+				wk->all->queues[wk->ups[i]].failed = 1;
+		pthread_cond_broadcast(&wk->all->consume);
+		pthread_mutex_unlock(&wk->all->mu);
+	}
+	return NULL;
+}
+
+int tj_workers_start(struct tj_workers *all)
+{
+	for (uint32_t w = 0; w < all->nworkers; w++) {
+		if (pthread_create(&all->w[w].thread, NULL, worker_main, &all->w[w]) != 0) {
+			tj_error_append("cannot start decoding thread");
+			return TJ_ERROR;
+		}
+		all->w[w].started = 1;
+	}
+	return TJ_OK;
+}
+
+struct tj_batch *tj_workers_next(struct tj_workers *all, uint32_t u, int *ended)
+{
+	struct queue *q = &all->queues[u];
+	struct tj_batch *b = NULL;
+	pthread_mutex_lock(&all->mu);
+	while (!q->head && !q->ended && !q->failed)
+		pthread_cond_wait(&all->consume, &all->mu);
+	if (q->head) {
+		b = q->head;
+		q->head = b->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->len--;
+		b->next = NULL;
+		pthread_cond_broadcast(&all->produce);
+	}
+	*ended = !b && q->ended;
+	int failed = !b && q->failed;
+	pthread_mutex_unlock(&all->mu);
+	if (failed) {
+		struct worker *wk = &all->w[all->owner[u]];
+		tj_error_append("%s", wk->error[0] ? wk->error : "decoding failed");
+	}
+	return b;
+}
+
+void tj_workers_release(struct tj_workers *all, struct tj_batch *b)
+{
+	struct worker *wk = &all->w[all->owner[b->up]];
+	pthread_mutex_lock(&all->mu);
+	b->next = wk->returned;
+	wk->returned = b;
+	pthread_cond_broadcast(&all->produce);
+	pthread_mutex_unlock(&all->mu);
+}
+
+void tj_workers_free(struct tj_workers *all)
+{
+	if (!all)
+		return;
+	pthread_mutex_lock(&all->mu);
+	all->stop = 1;
+	pthread_cond_broadcast(&all->produce);
+	pthread_mutex_unlock(&all->mu);
+	for (uint32_t w = 0; all->w && w < all->nworkers; w++)
+		if (all->w[w].started)
+			pthread_join(all->w[w].thread, NULL);
+	/* Threads are gone: release what they owned, on this thread. */
+	for (uint32_t u = 0; all->queues && u < all->nups; u++)
+		batch_free_list(all->queues[u].head);
+	for (uint32_t u = 0; all->links && u < all->nups; u++)
+		bt_message_iterator_put_ref(all->links[u].it);
+	for (uint32_t w = 0; all->w && w < all->nworkers; w++) {
+		batch_free_list(all->w[w].returned);
+		batch_free_list(all->w[w].free_list);
+		bt_component_class_sink_put_ref(all->w[w].sink_class);
+		free(all->w[w].ups);
+	}
+	pthread_mutex_destroy(&all->mu);
+	pthread_cond_destroy(&all->produce);
+	pthread_cond_destroy(&all->consume);
+	free(all->w);
+	free(all->links);
+	free(all->queues);
+	free(all->owner);
+	free(all);
+}

@@ -1,0 +1,57 @@
+/*
+ * Parallel decoding for --jobs N: N worker threads, each running its own
+ * libbabeltrace2 graph over a subset of the streams, hand batches of
+ * decoded messages to the reader's merge on the main thread.
+ *
+ * Why this is safe with a library that is not thread-safe: every graph,
+ * iterator and message is created, referenced and released only on its
+ * worker's thread; the main thread only reads immutable fields of messages
+ * that the worker keeps alive until the main thread hands the batch back.
+ */
+#ifndef TJ_CORE_READER_JOBS_H
+#define TJ_CORE_READER_JOBS_H
+
+#include <stdint.h>
+
+#include <babeltrace2/babeltrace.h>
+
+struct tj_workers;
+
+/* A batch of messages of one upstream, owned by its worker. */
+struct tj_batch {
+	struct tj_batch *next;
+	uint32_t up;
+	uint64_t count, cap;
+	const bt_message **msgs;
+	int64_t *ts;   /* tj_message_ts of each message */
+};
+
+/* Timestamp that orders a message in the merge (ns from origin), or
+ * TJ_TS_NONE when the message only updates stream state. */
+int64_t tj_message_ts(const bt_message *m);
+
+/* The part of one upstream (connected output port) that workers see. */
+struct tj_up_link {
+	bt_message_iterator *it;
+	const char *name;
+};
+
+/*
+ * nworkers graphs, each already holding its sources; graphs[w] gets a sink
+ * fed by the ports of upstreams u with owner[u] == w (ports[u] belongs to
+ * graphs[owner[u]]).  Takes no ownership of graphs.
+ */
+int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nworkers,
+		      const bt_port_output **ports, const uint32_t *owner, const char **names,
+		      uint32_t nups);
+/* Start the threads (configures and runs each graph). */
+int tj_workers_start(struct tj_workers *w);
+/* Main thread: the next batch of upstream u; NULL with *ended = 1 at its
+ * end, NULL with *ended = 0 on error (cause appended). */
+struct tj_batch *tj_workers_next(struct tj_workers *w, uint32_t u, int *ended);
+/* Main thread: done with a batch; its worker releases the messages. */
+void tj_workers_release(struct tj_workers *w, struct tj_batch *b);
+/* Stop and join the threads, release everything. */
+void tj_workers_free(struct tj_workers *w);
+
+#endif
