@@ -26,7 +26,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 CORE_LIB := $(BUILD)/libtjcore.a
 
 # Small helpers compiled into plugins too (plugins never link the executable).
-PLUGIN_UTIL_OBJ := $(OBJ)/core/timefmt.o
+PLUGIN_UTIL_OBJ := $(OBJ)/core/timefmt.o $(OBJ)/core/imap.o
 
 # Each directory under plugins/ and converters/ is one dlopen'd plugin.
 PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/*.c converters/*/*.c))))

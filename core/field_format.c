@@ -52,11 +52,11 @@ static int put_base(struct tj_sbuf *sb, uint64_t v, unsigned shift, const char *
 }
 
 /* Quote a string, escaping what would break a one-line record. */
-static int put_quoted(struct tj_sbuf *sb, const char *s)
+static int put_quoted_n(struct tj_sbuf *sb, const char *s, size_t len)
 {
 	if (tj_sbuf_appendc(sb, '"'))
 		return TJ_ENOMEM;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s, *e = p + len; p < e && *p; p++) {
 		int rc;
 		switch (*p) {
 		case '\n':
@@ -87,6 +87,11 @@ static int put_quoted(struct tj_sbuf *sb, const char *s)
 			return rc;
 	}
 	return tj_sbuf_appendc(sb, '"');
+}
+
+static int put_quoted(struct tj_sbuf *sb, const char *s)
+{
+	return put_quoted_n(sb, s, strlen(s));
 }
 
 static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
@@ -170,7 +175,9 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_INTEGER))
 		return put_integer(sb, f, t);
 	if (t == BT_FIELD_CLASS_TYPE_STRING)
-		return put_quoted(sb, bt_field_string_get_value(f));
+		/* The length, not the NUL: libbabeltrace2 2.0 leaves the previous
+		 * event's text in an emptied string field (babeltrace review 4528). */
+		return put_quoted_n(sb, bt_field_string_get_value(f), bt_field_string_get_length(f));
 	if (t == BT_FIELD_CLASS_TYPE_STRUCTURE)
 		return put_struct(sb, f, packet_ctx);
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ARRAY)) {

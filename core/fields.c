@@ -203,7 +203,9 @@ const char *tj_fields_str(const struct tj_event *ev, tj_field f)
 	const bt_field *fl = resolve(ev, f);
 	if (!fl || bt_field_get_class_type(fl) != BT_FIELD_CLASS_TYPE_STRING)
 		return NULL;
-	return bt_field_string_get_value(fl);
+	/* libbabeltrace2 2.0 leaves the previous event's text in an emptied
+	 * string field; only the length says it is empty. */
+	return bt_field_string_get_length(fl) ? bt_field_string_get_value(fl) : "";
 }
 
 int64_t tj_fields_len(const struct tj_event *ev, tj_field f)

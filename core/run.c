@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "fields.h"
+#include "imap.h"
 #include "output.h"
 #include "reader.h"
 #include "run.h"
@@ -24,6 +25,12 @@
 struct ann_slot {
 	const char *plugin;
 	size_t offset; /* into tj_run.ann_text */
+};
+
+/* What an analyzer said runs on a CPU (tj_host.cpu_thread). */
+struct cpu_thread {
+	int32_t tid, pid;
+	char comm[24];
 };
 
 struct tj_run {
@@ -46,6 +53,10 @@ struct tj_run {
 	struct tj_sbuf ann_text;
 	struct tj_annotation *ann_view;
 	size_t cap_view;
+
+	struct cpu_thread *cpus;
+	uint32_t ncpus;
+	struct imap comm_of_tid; /* --comm: tid -> char * from THREAD_NAME records */
 
 	struct tj_run_stats stats;
 	struct tj_sbuf scratch;
@@ -157,6 +168,14 @@ static int in_list_i(const int64_t *v, size_t n, int64_t x)
 	return 0;
 }
 
+static int comm_listed(const struct tj_options *o, const char *comm)
+{
+	for (size_t i = 0; comm && i < o->ncomms; i++)
+		if (strcmp(o->comms[i], comm) == 0)
+			return 1;
+	return 0;
+}
+
 static int record_passes(const struct tj_run *run, const struct tj_record *rec)
 {
 	const struct tj_options *o = run->opts;
@@ -171,6 +190,8 @@ static int record_passes(const struct tj_run *run, const struct tj_record *rec)
 		return 0;
 	if (on_thread && o->ntids && !in_list_i(o->tids, o->ntids, rec->tid))
 		return 0;
+	if (on_thread && o->ncomms && !comm_listed(o, imap_get(&run->comm_of_tid, rec->tid)))
+		return 0;
 	return 1;
 }
 
@@ -183,6 +204,15 @@ static int host_emit(struct tj_plugin *self, const struct tj_record *rec)
 {
 	struct tj_run *run = run_of(self);
 	struct tj_plugin *ex = run->exporter;
+	if (rec->kind == TJ_REC_THREAD_NAME && run->opts->ncomms && rec->name) {
+		char *copy = strdup(rec->name);
+		char *old = imap_get(&run->comm_of_tid, rec->tid);
+		if (!copy || imap_put(&run->comm_of_tid, rec->tid, copy)) {
+			free(copy);
+			return TJ_ENOMEM;
+		}
+		free(old);
+	}
 	if (!ex || !ex->desc->on_record || !record_passes(run, rec))
 		return TJ_OK;
 	int rc = ex->desc->on_record(ex->state, rec);
@@ -190,6 +220,28 @@ static int host_emit(struct tj_plugin *self, const struct tj_record *rec)
 		tj_error_append("exporter '%s' failed on a record from '%s'", ex->desc->name,
 				self->desc->name);
 	return rc;
+}
+
+static int host_cpu_thread(struct tj_plugin *self, int32_t cpu, int32_t tid, int32_t pid,
+			   const char *comm)
+{
+	struct tj_run *run = run_of(self);
+	if (cpu < 0 || cpu >= 4096)
+		return TJ_OK;
+	if ((uint32_t)cpu >= run->ncpus) {
+		struct cpu_thread *v = realloc(run->cpus, ((size_t)cpu + 1) * sizeof(*v));
+		if (!v)
+			return TJ_ENOMEM;
+		for (uint32_t i = run->ncpus; i <= (uint32_t)cpu; i++)
+			v[i] = (struct cpu_thread){.tid = -1, .pid = -1};
+		run->cpus = v;
+		run->ncpus = (uint32_t)cpu + 1;
+	}
+	struct cpu_thread *c = &run->cpus[cpu];
+	c->tid = tid;
+	c->pid = pid;
+	snprintf(c->comm, sizeof(c->comm), "%s", comm ? comm : "");
+	return TJ_OK;
 }
 
 static int host_write(struct tj_plugin *self, const void *data, size_t len)
@@ -220,6 +272,7 @@ static const struct tj_host host_table = {
 	.wants_record = host_wants_record,
 	.field_count = tj_fields_count,
 	.field_name = tj_fields_name,
+	.cpu_thread = host_cpu_thread,
 };
 
 /* ------------------------------------------------------------------ */
@@ -297,11 +350,25 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 {
 	struct tj_run *run = ud;
 	struct tj_subscriber *s = cls->subscribers;
+	struct tj_event view;
+	char comm[sizeof(((struct cpu_thread *)0)->comm)];
 	int rc;
 
 	run->stats.events++;
 	if (cls->nsubscribers == 0)
 		return TJ_OK;
+	/* The thread running on the CPU *before* this event (a sched_switch
+	 * belongs to the thread it switches out). */
+	view = *ev;
+	if (view.tid < 0 && view.cpu >= 0 && (uint32_t)view.cpu < run->ncpus &&
+	    run->cpus[view.cpu].tid >= 0) {
+		const struct cpu_thread *c = &run->cpus[view.cpu];
+		view.tid = c->tid;
+		view.pid = c->pid;
+		/* Copied: the analyzers may change the CPU's thread below. */
+		memcpy(comm, c->comm, sizeof(comm));
+		view.procname = comm[0] ? comm : NULL;
+	}
 	run->nann = 0;
 	run->ann_text.len = 0;
 	for (uint32_t i = 0; i < cls->nanalyzers; i++) {
@@ -318,13 +385,11 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 	    ((run->begin_ts != TJ_TS_NONE && ev->ts < run->begin_ts) ||
 	     (run->end_ts != TJ_TS_NONE && ev->ts > run->end_ts)))
 		return TJ_OK;
-	if (!event_passes_filters(run, ev))
+	if (!event_passes_filters(run, &view))
 		return TJ_OK;
 	run->stats.events_exported++;
 	struct tj_plugin *ex = s[cls->nanalyzers].plugin;
-	if (run->nann == 0 || run->opts->annotations == 0) {
-		rc = ex->desc->on_event(ex->state, ev, s[cls->nanalyzers].class_data);
-	} else {
+	if (run->nann && run->opts->annotations != 0) {
 		if (run->nann > run->cap_view) {
 			struct tj_annotation *v = realloc(run->ann_view, run->nann * sizeof(*v));
 			if (!v)
@@ -336,11 +401,10 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 			run->ann_view[i].plugin = run->ann[i].plugin;
 			run->ann_view[i].text = run->ann_text.data + run->ann[i].offset;
 		}
-		struct tj_event copy = *ev;
-		copy.annotations = run->ann_view;
-		copy.nannotations = (uint32_t)run->nann;
-		rc = ex->desc->on_event(ex->state, &copy, s[cls->nanalyzers].class_data);
+		view.annotations = run->ann_view;
+		view.nannotations = (uint32_t)run->nann;
 	}
+	rc = ex->desc->on_event(ex->state, &view, s[cls->nanalyzers].class_data);
 	if (rc)
 		tj_error_append("exporter '%s' failed on event '%s'", ex->desc->name, cls->pub.name);
 	return rc;
@@ -596,6 +660,14 @@ out:
 		tj_output_abort(run.out);
 	tj_reader_free(run.reader);
 	free(run.analyzers);
+	free(run.cpus);
+	{
+		size_t it = 0;
+		void *v;
+		while ((v = imap_next(&run.comm_of_tid, &it, NULL)))
+			free(v);
+		imap_release(&run.comm_of_tid);
+	}
 	free(run.ann);
 	free(run.ann_view);
 	tj_sbuf_release(&run.ann_text);

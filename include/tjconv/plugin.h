@@ -290,6 +290,12 @@ struct tj_host {
 	 * argument (resolve each with field_lookup(cls, "payload:NAME")). */
 	uint32_t (*field_count)(const struct tj_event_class *cls);
 	const char *(*field_name)(const struct tj_event_class *cls, uint32_t index);
+
+	/* Analyzers: from now on `cpu` runs thread tid (of process pid, named
+	 * comm; -1/NULL when unknown).  Events that carry no vtid/vpid context
+	 * are attributed to their CPU's thread, for exporters and filters. */
+	int (*cpu_thread)(struct tj_plugin *self, int32_t cpu, int32_t tid, int32_t pid,
+			  const char *comm);
 };
 
 /*

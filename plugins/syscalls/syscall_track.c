@@ -45,6 +45,8 @@ static int is_one_of(const char *name, const char *const *list)
 
 static const char *const reads[] = {"read", "readv", "pread64", "preadv", "preadv2", "recvfrom",
 				    "recvmsg", "recv", "recvmmsg", NULL};
+static const char *const waits[] = {"poll", "ppoll", "select", "pselect6", "epoll_wait",
+				    "epoll_pwait", "epoll_pwait2", NULL};
 static const char *const writes[] = {"write", "writev", "pwrite64", "pwritev", "pwritev2",
 				     "sendto", "sendmsg", "send", "sendmmsg", "sendfile64", NULL};
 
@@ -216,6 +218,11 @@ static void describe_exit(struct analyzer *a, const struct thread *t, const char
 		else
 			h->sbuf_printf(&a->note, "%" PRId64 " bytes from %s%sfd %" PRId64, ret,
 				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
+	} else if (is_one_of(sysname, waits)) {
+		if (ret == 0)
+			h->sbuf_printf(&a->note, "timed out");
+		else
+			h->sbuf_printf(&a->note, "%" PRId64 " ready", ret);
 	} else if (is_one_of(sysname, writes) && fd >= 0) {
 		h->sbuf_printf(&a->note, "%" PRId64 " bytes to %s%sfd %" PRId64, ret,
 			       fd_short ? fd_short : "", fd_short ? " " : "", fd);

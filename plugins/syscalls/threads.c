@@ -216,6 +216,11 @@ int cpu_switch(struct analyzer *a, int32_t cpu, int64_t ts, int32_t next_tid)
 	int rc = emit_cpu(a, cpu, c, ts, c->since == TJ_TS_NONE ? TJ_REC_F_CUT_BEGIN : 0);
 	c->tid = next_tid;
 	c->since = ts;
+	if (rc == TJ_OK) {
+		const struct thread *t = thread_get(a, next_tid, 0);
+		rc = a->host->cpu_thread(a->self, cpu, next_tid, t ? pid_or_tid(t) : next_tid,
+					 t ? t->comm : NULL);
+	}
 	return rc;
 }
 

@@ -1,7 +1,9 @@
 /* Integer-keyed hash map (open addressing, linear probing) for live state:
- * threads by tid, processes by pid.  Values are owned by the caller. */
-#ifndef TJ_SYSCALLS_IMAP_H
-#define TJ_SYSCALLS_IMAP_H
+ * threads by tid, processes by pid.  Compiled into the core and into plugins
+ * that need it (plugins never link the executable).  Values are owned by
+ * the caller. */
+#ifndef TJ_CORE_IMAP_H
+#define TJ_CORE_IMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
