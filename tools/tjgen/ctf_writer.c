@@ -68,7 +68,14 @@ static void tjg_close_packet(struct tjg_stream *s, uint64_t ts_end, bool last)
 		(s->discard_left < s->discard_step ? s->discard_left : s->discard_step);
 	uint8_t *p = s->buf;
 
-	/* LTTng's counter is cumulative; a reader reports the increase. */
+	/*
+	 * LTTng's counter is cumulative and a reader reports the increase from
+	 * one packet to the next. A non-zero count in a stream's first packet
+	 * only yields "may have discarded events" (babeltrace2), so the first
+	 * packet always says 0.
+	 */
+	if (s->seq == 0)
+		lost = 0;
 	s->discarded += lost;
 	s->discard_left -= lost;
 
@@ -111,7 +118,6 @@ void tjg_stream_backwards(struct tjg_stream *s, uint64_t ts)
 	if (t->failed)
 		return;
 	t->failed = 1;
-	errno = 0;
 	tjg_error_append("time goes backwards on cpu %u: %" PRIu64 " after %" PRIu64, s->cpu,
 			 ts, s->last_ts);
 }
@@ -184,6 +190,10 @@ int tjg_trace_finish(struct tjg_trace *t)
 	for (cpu = 0; cpu < t->ncpus; cpu++) {
 		struct tjg_stream *s = &t->streams[cpu];
 
+		if (s->discard_left > 0 && s->seq == 0) {
+			/* Only one packet: losses get reported by an empty last one. */
+			tjg_stream_switch_packet(s, s->last_ts);
+		}
 		/* `lttng stop` flushes every stream at the same time. */
 		tjg_close_packet(s, t->t_end, true);
 		if (close(s->fd) != 0)

@@ -82,9 +82,9 @@ struct tjg_trace {
 
 /*
  * Create dir/channel0_<cpu> for cpu in [0, ncpus) and open the first packet of
- * each at t_begin. Every stream starts with the context of thread `idle[cpu]`
- * (may be NULL when --no-context). budget: exact number of events to keep
- * (UINT64_MAX for no limit); events beyond it are silently dropped.
+ * each at t_begin. Scenarios name each CPU's running thread with
+ * tjg_stream_set_current before emitting. budget: exact number of events to
+ * keep (UINT64_MAX for no limit); events beyond it are silently dropped.
  */
 int tjg_trace_open(struct tjg_trace **out, const char *dir, unsigned ncpus,
 		   const struct tjg_options *opts, uint64_t t_begin, const uint8_t uuid[16],

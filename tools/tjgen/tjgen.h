@@ -40,10 +40,28 @@ struct tjg_options {
 	bool quiet;             /* do not print the summary line */
 };
 
+/* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
+#define TJG_START_EPOCH_NS 1795607078000000000ull
+/* Monotonic clock value at that instant (about one hour of uptime). */
+#define TJG_CLOCK_T0 3605123456789ull
+/* clock.offset in the metadata: Epoch time of monotonic clock value 0. */
+#define TJG_CLOCK_OFFSET (TJG_START_EPOCH_NS - TJG_CLOCK_T0)
+
 struct tjg_trace;
 
-/* Scenarios: emit every event into an opened trace. */
-int tjg_scenario_ncat(struct tjg_trace *trace, const struct tjg_options *opts);
-int tjg_scenario_load(struct tjg_trace *trace, const struct tjg_options *opts);
+/* A scenario: what it needs from the trace, and the code that fills it. */
+struct tjg_scenario {
+	const char *name;
+	unsigned ncpus;         /* streams; 0 = --cpus decides */
+	uint64_t events;        /* tjg_event_set of the classes it may emit */
+	/* Emit every event into the opened trace (streams 0..ncpus-1). */
+	int (*run)(struct tjg_trace *trace, const struct tjg_options *opts);
+};
+
+extern const struct tjg_scenario tjg_scenario_ncat;
+extern const struct tjg_scenario tjg_scenario_load;
+
+/* Create dir, or accept it if it is an empty directory. */
+int tjg_outdir_prepare(const char *dir);
 
 #endif /* TJGEN_H */

@@ -1,0 +1,332 @@
+/*
+ * tjgen command line: parses options, prepares the output directory, runs a
+ * scenario into per-CPU CTF streams, writes the metadata and reports how many
+ * events were written. Output depends only on the arguments.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "ctf_writer.h"
+#include "metadata.h"
+#include "tjgen.h"
+
+#define TJG_EXIT_FAILURE 1
+#define TJG_EXIT_USAGE 2
+#define TJG_DEFAULT_PACKET_SIZE (64u * 1024u)
+#define TJG_DEFAULT_CPUS 4u
+#define TJG_MAX_CPUS 128u
+#define TJG_MAX_EVENTS 10000000000ull
+#define TJG_DEFAULT_SEED 0x746a67656e2d3031ull /* "tjgen-01" */
+
+static const char tjg_usage[] =
+	"usage: tjgen --scenario ncat -o DIR [options]\n"
+	"       tjgen --scenario load --events N [--cpus K] -o DIR [options]\n"
+	"\n"
+	"Write a deterministic LTTng 2.13-style kernel CTF 1.8 trace into DIR\n"
+	"(created; an existing DIR must be empty): DIR/metadata and one stream\n"
+	"file per CPU, DIR/channel0_<cpu>.\n"
+	"\n"
+	"scenarios:\n"
+	"  ncat   2 CPUs: an ncat server and client exchange \"hello\\n\" over\n"
+	"         127.0.0.1:4000 (statedump, syscalls, scheduling, loopback TCP\n"
+	"         packets with network headers, softirqs, timer interrupts)\n"
+	"  load   exactly N events of a busy server mix over K CPUs (syscalls,\n"
+	"         scheduling among ~50 threads, interrupts, network)\n"
+	"\n"
+	"options:\n"
+	"  -s, --scenario NAME     ncat or load\n"
+	"  -o, --output DIR        output trace directory\n"
+	"  -n, --events N          load: number of events to write (required)\n"
+	"  -c, --cpus K            load: number of CPUs/streams (default 4, max 128)\n"
+	"      --discard N         report N events as discarded by the tracer\n"
+	"                          (packet context events_discarded, spread over packets)\n"
+	"      --no-context        omit the procname/vtid/vpid/prio event context\n"
+	"      --no-statedump      omit the lttng_statedump_* events at the start\n"
+	"      --packet-size BYTES packet (sub-buffer) size, suffix k or M allowed\n"
+	"                          (default 64k, from 4k to 64M)\n"
+	"      --seed S            load: PRNG seed (default fixed)\n"
+	"  -q, --quiet             do not print the summary line\n"
+	"  -h, --help              show this help\n"
+	"\n"
+	"On success tjgen prints \"wrote N events to DIR\" on stderr.\n";
+
+enum {
+	TJG_OPT_DISCARD = 256,
+	TJG_OPT_NO_CONTEXT,
+	TJG_OPT_NO_STATEDUMP,
+	TJG_OPT_PACKET_SIZE,
+	TJG_OPT_SEED,
+};
+
+static const struct option tjg_long_options[] = {
+	{"scenario", required_argument, NULL, 's'},
+	{"output", required_argument, NULL, 'o'},
+	{"events", required_argument, NULL, 'n'},
+	{"cpus", required_argument, NULL, 'c'},
+	{"discard", required_argument, NULL, TJG_OPT_DISCARD},
+	{"no-context", no_argument, NULL, TJG_OPT_NO_CONTEXT},
+	{"no-statedump", no_argument, NULL, TJG_OPT_NO_STATEDUMP},
+	{"packet-size", required_argument, NULL, TJG_OPT_PACKET_SIZE},
+	{"seed", required_argument, NULL, TJG_OPT_SEED},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Parse a decimal (or 0x hex) unsigned integer with an optional k/M suffix. */
+static int tjg_parse_u64(const char *opt, const char *arg, bool suffix, uint64_t max,
+			 uint64_t *out)
+{
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	if (arg[0] == '-' || arg[0] == '\0')
+		goto bad;
+	v = strtoull(arg, &end, 0);
+	if (errno != 0)
+		goto bad;
+	if (suffix && (*end == 'k' || *end == 'K')) {
+		v = v > UINT64_MAX / 1024 ? UINT64_MAX : v * 1024;
+		end++;
+	} else if (suffix && (*end == 'm' || *end == 'M')) {
+		v = v > UINT64_MAX / (1024 * 1024) ? UINT64_MAX : v * 1024 * 1024;
+		end++;
+	}
+	if (*end != '\0')
+		goto bad;
+	if (v > max) {
+		tjg_error_append("value of %s too large: '%s' (max %" PRIu64 ")", opt, arg, max);
+		return TJG_ERR_USAGE;
+	}
+	*out = v;
+	return TJG_OK;
+bad:
+	tjg_error_append("invalid value for %s: '%s'", opt, arg);
+	return TJG_ERR_USAGE;
+}
+
+struct tjg_cli {
+	struct tjg_options opts;
+	bool have_events;
+	bool have_cpus;
+	bool help;
+};
+
+static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
+{
+	struct tjg_options *o = &cli->opts;
+	uint64_t v;
+	int c;
+
+	memset(cli, 0, sizeof(*cli));
+	o->cpus = TJG_DEFAULT_CPUS;
+	o->packet_size = TJG_DEFAULT_PACKET_SIZE;
+	o->seed = TJG_DEFAULT_SEED;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:o:n:c:qh", tjg_long_options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->scenario = optarg;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case 'n':
+			if (tjg_parse_u64("--events", optarg, false, TJG_MAX_EVENTS, &o->events))
+				return TJG_ERR_USAGE;
+			cli->have_events = true;
+			break;
+		case 'c':
+			if (tjg_parse_u64("--cpus", optarg, false, TJG_MAX_CPUS, &v))
+				return TJG_ERR_USAGE;
+			if (v == 0) {
+				tjg_error_append("--cpus must be at least 1");
+				return TJG_ERR_USAGE;
+			}
+			o->cpus = (unsigned)v;
+			cli->have_cpus = true;
+			break;
+		case TJG_OPT_DISCARD:
+			if (tjg_parse_u64("--discard", optarg, false, UINT64_MAX / 2, &o->discard))
+				return TJG_ERR_USAGE;
+			break;
+		case TJG_OPT_NO_CONTEXT:
+			o->no_context = true;
+			break;
+		case TJG_OPT_NO_STATEDUMP:
+			o->no_statedump = true;
+			break;
+		case TJG_OPT_PACKET_SIZE:
+			if (tjg_parse_u64("--packet-size", optarg, true, TJG_PACKET_SIZE_MAX, &v))
+				return TJG_ERR_USAGE;
+			if (v < TJG_PACKET_SIZE_MIN) {
+				tjg_error_append("--packet-size must be at least %u bytes",
+						 TJG_PACKET_SIZE_MIN);
+				return TJG_ERR_USAGE;
+			}
+			o->packet_size = (uint32_t)v;
+			break;
+		case TJG_OPT_SEED:
+			if (tjg_parse_u64("--seed", optarg, false, UINT64_MAX, &o->seed))
+				return TJG_ERR_USAGE;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			cli->help = true;
+			return TJG_OK;
+		case ':':
+			tjg_error_append("option '%s' needs a value", argv[optind - 1]);
+			return TJG_ERR_USAGE;
+		default:
+			tjg_error_append("unknown option '%s'", argv[optind - 1]);
+			return TJG_ERR_USAGE;
+		}
+	}
+	if (optind < argc) {
+		tjg_error_append("unexpected argument '%s'", argv[optind]);
+		return TJG_ERR_USAGE;
+	}
+	if (!o->scenario) {
+		tjg_error_append("missing --scenario (ncat or load)");
+		return TJG_ERR_USAGE;
+	}
+	if (!o->outdir) {
+		tjg_error_append("missing -o DIR");
+		return TJG_ERR_USAGE;
+	}
+	return TJG_OK;
+}
+
+static const struct tjg_scenario *tjg_scenario_find(const char *name)
+{
+	if (strcmp(name, tjg_scenario_ncat.name) == 0)
+		return &tjg_scenario_ncat;
+	if (strcmp(name, tjg_scenario_load.name) == 0)
+		return &tjg_scenario_load;
+	return NULL;
+}
+
+static int tjg_check_scenario_args(const struct tjg_scenario *sc, const struct tjg_cli *cli)
+{
+	if (sc->ncpus != 0) {
+		if (cli->have_events || cli->have_cpus) {
+			tjg_error_append("--events and --cpus apply to the load scenario only");
+			return TJG_ERR_USAGE;
+		}
+		return TJG_OK;
+	}
+	if (!cli->have_events) {
+		tjg_error_append("scenario '%s' needs --events N", sc->name);
+		return TJG_ERR_USAGE;
+	}
+	return TJG_OK;
+}
+
+/* FNV-1a, to derive a stable trace UUID from the arguments. */
+static uint64_t tjg_fnv1a(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (uint8_t)*s;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void tjg_trace_uuid(const struct tjg_options *o, unsigned ncpus, uint8_t uuid[16])
+{
+	char key[256];
+	uint64_t a, b;
+	int i;
+
+	snprintf(key, sizeof(key), "tjgen|%s|%" PRIu64 "|%u|%" PRIu64 "|%" PRIu32 "|%" PRIu64
+		 "|%d|%d", o->scenario, o->events, ncpus, o->discard, o->packet_size, o->seed,
+		 o->no_context, o->no_statedump);
+	a = tjg_fnv1a(0xcbf29ce484222325ull, key);
+	b = tjg_fnv1a(a ^ 0x9e3779b97f4a7c15ull, key);
+	for (i = 0; i < 8; i++) {
+		uuid[i] = (uint8_t)(a >> (56 - 8 * i));
+		uuid[8 + i] = (uint8_t)(b >> (56 - 8 * i));
+	}
+	uuid[6] = (uint8_t)((uuid[6] & 0x0f) | 0x40); /* version 4 */
+	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+}
+
+static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options *o)
+{
+	unsigned ncpus = sc->ncpus ? sc->ncpus : o->cpus;
+	struct tjg_metadata_info md;
+	struct tjg_trace *trace;
+	char trace_name[64];
+	uint8_t uuid[16];
+	int rc;
+
+	tjg_trace_uuid(o, ncpus, uuid);
+	if (tjg_trace_open(&trace, o->outdir, ncpus, o, TJG_CLOCK_T0, uuid,
+			   sc->ncpus ? UINT64_MAX : o->events) != TJG_OK)
+		return TJG_ERR;
+	rc = sc->run(trace, o);
+	if (tjg_trace_finish(trace) != TJG_OK)
+		rc = TJG_ERR;
+	if (rc == TJG_OK) {
+		snprintf(trace_name, sizeof(trace_name), "tjgen-%s", sc->name);
+		md.uuid = uuid;
+		md.trace_name = trace_name;
+		md.clock_offset_ns = TJG_CLOCK_OFFSET;
+		md.events = sc->events;
+		if (o->no_statedump)
+			md.events &= ~(TJG_EV_BIT(TJG_EV_LTTNG_STATEDUMP_START) |
+				       TJG_EV_BIT(TJG_EV_LTTNG_STATEDUMP_END) |
+				       TJG_EV_BIT(TJG_EV_LTTNG_STATEDUMP_PROCESS_STATE) |
+				       TJG_EV_BIT(TJG_EV_LTTNG_STATEDUMP_FILE_DESCRIPTOR));
+		md.with_context = !o->no_context;
+		rc = tjg_metadata_write(o->outdir, &md);
+	}
+	if (rc == TJG_OK && !o->quiet)
+		fprintf(stderr, "wrote %" PRIu64 " events to %s\n", trace->nevents, o->outdir);
+	tjg_trace_free(trace);
+	if (rc != TJG_OK)
+		tjg_error_append("cannot generate the '%s' trace in '%s'", sc->name, o->outdir);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const struct tjg_scenario *sc = NULL;
+	struct tjg_cli cli;
+	int rc;
+
+	rc = tjg_parse_args(argc, argv, &cli);
+	if (rc == TJG_OK && cli.help) {
+		fputs(tjg_usage, stdout);
+		return 0;
+	}
+	if (rc == TJG_OK) {
+		sc = tjg_scenario_find(cli.opts.scenario);
+		if (!sc) {
+			tjg_error_append("unknown scenario '%s' (ncat or load)", cli.opts.scenario);
+			rc = TJG_ERR_USAGE;
+		} else {
+			rc = tjg_check_scenario_args(sc, &cli);
+		}
+	}
+	if (rc == TJG_ERR_USAGE) {
+		tjg_error_print();
+		fputs("try 'tjgen --help'\n", stderr);
+		return TJG_EXIT_USAGE;
+	}
+	/* A refused directory is the whole story: no "cannot generate" context. */
+	if (tjg_outdir_prepare(cli.opts.outdir) != TJG_OK ||
+	    tjg_generate(sc, &cli.opts) != TJG_OK) {
+		tjg_error_print();
+		return TJG_EXIT_FAILURE;
+	}
+	return 0;
+}
