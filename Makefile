@@ -91,10 +91,12 @@ $(BUILD)/tjconv-plugin.pc: tjconv-plugin.pc.in VERSION
 check: all $(TEST_PLUGIN_SO) $(UNIT_BIN)
 	$(Q)tests/run-tests $(BUILD)
 
+SAMPLE = share/samples/ncat-journey
 demo: all
-	$(Q)$(TJCONV) share/samples/ncat-journey | head -n 40
-	@echo "..."
-	$(Q)echo "(`$(TJCONV) share/samples/ncat-journey | wc -l` events; full trace: $(TJCONV) share/samples/ncat-journey)"
+	@echo "== $(SAMPLE): an ncat server accepting 127.0.0.1:4444, reading hello, closing on FIN"
+	@echo "== what the syscalls analyzer says about ncat (tjconv $(SAMPLE) --comm ncat | grep '=>'):"
+	$(Q)$(TJCONV) -q $(SAMPLE) --comm ncat --clock-gmt | grep ' => ' | sed -e 's/: { cpu_id.* => / => /'
+	@echo "== every event: $$($(TJCONV) -q $(SAMPLE) | grep -c '^\[') (babeltrace2 counts $$(babeltrace2 $(SAMPLE) | wc -l)); full timeline: $(TJCONV) $(SAMPLE)"
 
 bench: all
 	$(Q)bench/run

@@ -238,6 +238,14 @@ int fd_on_exit(struct analyzer *a, const struct cls_info *entry, struct thread *
 		return TJ_OK;
 	if (strcmp(n, "socket") == 0)
 		return on_socket(a, t, p, ret);
+	if (strcmp(n, "listen") == 0 && entry_int(t, "fd", &v)) {
+		const struct fd_entry *e = fdtable_borrow_entry(&p->fds, v);
+		if (e && !strstr(e->desc, " listening")) {
+			snprintf(desc, sizeof(desc), "%s listening", e->desc);
+			return fdtable_set(&p->fds, v, desc, e->cloexec, 1) ? TJ_ENOMEM : TJ_OK;
+		}
+		return TJ_OK;
+	}
 	if (strcmp(n, "accept") == 0 || strcmp(n, "accept4") == 0)
 		return on_accept(a, t, p, exit, ev, ret);
 	if (strcmp(n, "open") == 0 || strcmp(n, "openat") == 0 || strcmp(n, "creat") == 0 ||
