@@ -213,8 +213,8 @@ static void describe_exit(struct analyzer *a, const struct thread *t, const char
 		h->sbuf_printf(&a->note, "ret %" PRId64 "%s%s", ret, en ? " " : "", en ? en : "");
 	} else if (is_one_of(sysname, reads) && fd >= 0) {
 		if (ret == 0)
-			h->sbuf_printf(&a->note, "0 bytes: end of file on %s fd %" PRId64,
-				       fd_short ? fd_short : "", fd);
+			h->sbuf_printf(&a->note, "0 bytes: end of file on %s%sfd %" PRId64,
+				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
 		else
 			h->sbuf_printf(&a->note, "%" PRId64 " bytes from %s%sfd %" PRId64, ret,
 				       fd_short ? fd_short : "", fd_short ? " " : "", fd);

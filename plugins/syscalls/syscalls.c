@@ -26,7 +26,7 @@ static const char *const role_names[F_ROLE_COUNT] = {
 	[F_COUNT] = "count",       [F_PARENT_TID] = "parent_tid", [F_PARENT_PID] = "parent_pid",
 	[F_CHILD_TID] = "child_tid", [F_CHILD_PID] = "child_pid", [F_CHILD_COMM] = "child_comm",
 	[F_OLD_TID] = "old_tid",   [F_FILE_TABLE] = "file_table_address", [F_VTID] = "vtid",
-	[F_VPID] = "vpid",         [F_NFDS] = "nfds",
+	[F_VPID] = "vpid",         [F_NFDS] = "nfds",         [F_CPU] = "cpu",
 };
 
 static int prefix(const char *s, const char *p)
@@ -210,6 +210,15 @@ static int on_statedump_process(struct analyzer *a, const struct cls_info *ci,
 	}
 	if (rc == TJ_OK)
 		rc = thread_set_comm(a, t, get_str(a, ci, ev, F_NAME));
+	/* A thread the statedump found running tells us its CPU's current
+	 * thread before that CPU's first sched_switch. */
+	int64_t status, cpu;
+	if (rc == TJ_OK && get(a, ci, ev, F_STATUS, &status) && status == 6 &&
+	    get(a, ci, ev, F_CPU, &cpu)) {
+		struct cpu *c = cpu_get(a, (int32_t)cpu);
+		if (c && c->tid < 0)
+			rc = cpu_switch(a, (int32_t)cpu, ev->ts, (int32_t)tid);
+	}
 	return rc;
 }
 
