@@ -84,6 +84,7 @@ static void usage(FILE *f)
 	      "      --enable NAME       run this analyzer; failures become fatal\n"
 	      "      --disable NAME      do not run this analyzer\n"
 	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
+	      "      --jobs N            decode streams in N threads (default 1)\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"

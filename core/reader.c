@@ -53,6 +53,7 @@ struct upstream {
 	int ended;
 	int64_t head_ts;       /* timestamp of msgs[pos] */
 	struct tj_batch *batch; /* --jobs: the worker batch msgs points into */
+	uint64_t tie_key;       /* stream class id << 32 | stream id */
 	uint32_t trace_index;
 	char *port_name;
 	struct stream_state *cur;
@@ -373,6 +374,8 @@ static struct stream_state *stream_get(struct tj_reader *r, struct upstream *up,
 	r->descs[up->trace_index] = r->traces[up->trace_index].desc;
 	st->index = (uint32_t)r->nstreams;
 	r->streams[r->nstreams++] = st;
+	up->tie_key = (bt_stream_class_get_id(bt_stream_borrow_class_const(s)) << 32) |
+		      (bt_stream_get_id(s) & 0xffffffffu);
 	return up->cur = st;
 }
 
@@ -619,10 +622,19 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 	}
 }
 
+/* Time order; equal times in (trace, stream class, stream id) order, as
+ * babeltrace2's muxer does, so ties do not depend on file-name order
+ * (channel0_10 sorts before channel0_3). */
 static int heap_less(const struct tj_reader *r, uint32_t a, uint32_t b)
 {
-	int64_t ta = r->ups[a].head_ts, tb = r->ups[b].head_ts;
-	return ta < tb || (ta == tb && a < b);
+	const struct upstream *ua = &r->ups[a], *ub = &r->ups[b];
+	if (ua->head_ts != ub->head_ts)
+		return ua->head_ts < ub->head_ts;
+	if (ua->trace_index != ub->trace_index)
+		return ua->trace_index < ub->trace_index;
+	if (ua->tie_key != ub->tie_key)
+		return ua->tie_key < ub->tie_key;
+	return a < b;
 }
 
 static void heap_sift_down(struct tj_reader *r, size_t i)

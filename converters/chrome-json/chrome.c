@@ -67,6 +67,10 @@ struct named {
 	char *name;
 };
 
+struct open_flow {
+	uint8_t open;
+};
+
 struct loc {
 	int64_t pid, tid;
 	int kind;
@@ -85,11 +89,12 @@ struct cj {
 	struct idmap tracks;    /* synthetic tid -> struct track */
 	struct idmap threads;   /* tid -> struct named */
 	struct idmap procs;     /* pid -> struct named */
+	struct idmap flows;     /* flow id -> struct open_flow, begun and not ended */
 	int cpus_named, global_named;
 	struct {
 		uint64_t records, spans, states, instants, flows, counters, names, unknown;
 		uint64_t dropped_overlap, dropped_non_finite, skipped_no_ts, clamped_dur;
-		uint64_t discards;
+		uint64_t discards, flows_restarted, flows_dropped;
 	} st;
 };
 
@@ -516,15 +521,41 @@ static int instant(struct cj *c, const struct tj_record *r)
 	return TJ_OK;
 }
 
+/*
+ * Flows are keyed on their id.  A step or end whose begin the exporter never
+ * saw (cut by --begin, or lost) would be refused by the importers, so a step
+ * starts the flow again ("s") and an end is dropped.
+ */
 static int flow(struct cj *c, const struct tj_record *r)
 {
 	static const char ph[] = {'s', 't', 'f'};
 	struct loc l;
+	struct open_flow *of;
+	uint32_t phase = r->flow_phase <= TJ_FLOW_END ? r->flow_phase : TJ_FLOW_STEP;
+	int64_t key = (int64_t)r->flow_id;
+
 	c->st.flows++;
+	if (key == IDMAP_EMPTY)
+		key = 0; /* shares a slot with id 0; harmless for a one-bit set */
+	of = idmap_get(&c->flows, key);
+	if (phase != TJ_FLOW_BEGIN && !(of && of->open)) {
+		if (phase == TJ_FLOW_END) {
+			c->st.flows_dropped++;
+			return TJ_OK;
+		}
+		phase = TJ_FLOW_BEGIN;
+		c->st.flows_restarted++;
+	}
+	if (phase == TJ_FLOW_END)
+		idmap_del(&c->flows, key);
+	else if (!of && !(of = idmap_put(&c->flows, key, NULL)))
+		return TJ_ENOMEM;
+	else
+		of->open = 1;
 	locate(c, r, &l);
 	if (!track_get(c, &l))
 		return TJ_ENOMEM;
-	ev_open(c, ph[r->flow_phase <= TJ_FLOW_END ? r->flow_phase : TJ_FLOW_STEP]);
+	ev_open(c, ph[phase]);
 	ev_ts(c, r->ts);
 	ev_pidtid(c, l.pid, l.tid);
 	name_field(c, r->name, "flow");
@@ -532,7 +563,7 @@ static int flow(struct cj *c, const struct tj_record *r)
 	jsonw_str(&c->w, r->category && *r->category ? r->category : "flow");
 	jsonw_lit(&c->w, ",\"id\":");
 	jsonw_hex(&c->w, r->flow_id);
-	if (r->flow_phase == TJ_FLOW_END)
+	if (phase == TJ_FLOW_END)
 		jsonw_lit(&c->w, ",\"bp\":\"e\"");
 	args_close(c, record_args(c, r));
 	jsonw_char(&c->w, '}');
@@ -894,6 +925,8 @@ static int cj_finish(void *state, const struct tj_run_stats *stats)
 	kv_u64(w, "counters", c->st.counters);
 	kv_u64(w, "names", c->st.names);
 	kv_u64(w, "discard_reports", c->st.discards);
+	kv_u64(w, "flows_restarted", c->st.flows_restarted);
+	kv_u64(w, "flow_ends_dropped", c->st.flows_dropped);
 	kv_u64(w, "dropped_overlapping", c->st.dropped_overlap);
 	kv_u64(w, "dropped_non_finite", c->st.dropped_non_finite);
 	kv_u64(w, "skipped_no_timestamp", c->st.skipped_no_ts);
@@ -922,6 +955,7 @@ static int cj_init(const struct tj_host *host, struct tj_plugin *self, void **st
 	idmap_init(&c->tracks, sizeof(struct track));
 	idmap_init(&c->threads, sizeof(struct named));
 	idmap_init(&c->procs, sizeof(struct named));
+	idmap_init(&c->flows, sizeof(struct open_flow));
 	if (jsonw_init(&c->w, 0, sink_host, c)) {
 		free(c);
 		return TJ_ENOMEM;
@@ -945,6 +979,7 @@ static void cj_fini(void *state)
 	jsonw_release(&c->w);
 	c->host->sbuf_release(&c->env);
 	idmap_release(&c->tracks);
+	idmap_release(&c->flows);
 	free_names(&c->threads);
 	free_names(&c->procs);
 	free(c);

@@ -90,6 +90,31 @@ void *idmap_put(struct idmap *m, int64_t key, int *created)
 	return m->vals + i * m->vsize;
 }
 
+/* Linear probing without tombstones: shift the following run back. */
+void idmap_del(struct idmap *m, int64_t key)
+{
+	size_t mask = m->cap - 1, i, j;
+	if (!m->cap)
+		return;
+	for (i = slot_of(key, m->cap);; i = (i + 1) & mask) {
+		if (m->keys[i] == IDMAP_EMPTY)
+			return;
+		if (m->keys[i] == key)
+			break;
+	}
+	for (j = (i + 1) & mask; m->keys[j] != IDMAP_EMPTY; j = (j + 1) & mask) {
+		size_t home = slot_of(m->keys[j], m->cap);
+		/* move j back to i unless its home lies cyclically in (i, j] */
+		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
+			continue;
+		m->keys[i] = m->keys[j];
+		memcpy(m->vals + i * m->vsize, m->vals + j * m->vsize, m->vsize);
+		i = j;
+	}
+	m->keys[i] = IDMAP_EMPTY;
+	m->n--;
+}
+
 void *idmap_next(const struct idmap *m, size_t *i, int64_t *key)
 {
 	for (; *i < m->cap; (*i)++) {

@@ -26,6 +26,8 @@ void *idmap_get(const struct idmap *m, int64_t key);
 /* The value for key, inserted zeroed if absent (*created set to 1 then).
  * NULL when out of memory.  key must not be IDMAP_EMPTY. */
 void *idmap_put(struct idmap *m, int64_t key, int *created);
+/* Remove key if present (other values may move). */
+void idmap_del(struct idmap *m, int64_t key);
 /* Iterate: i from 0; returns the next occupied slot's value or NULL. */
 void *idmap_next(const struct idmap *m, size_t *i, int64_t *key);
 
