@@ -47,6 +47,8 @@ struct cls_info {
 	/* Entry arguments carried into the span: top-level ints and strings. */
 	uint32_t nargs;
 	const char *arg_names[MAX_ARGS];
+	char arg_out_names[MAX_ARGS][48]; /* "NAME_out": an exit value whose entry
+					     argument has the same name */
 	tj_field arg_fields[MAX_ARGS];
 	/* Declarative rules that apply to this class, in table order. */
 	uint32_t nrules;

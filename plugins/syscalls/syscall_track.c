@@ -164,16 +164,23 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 		if (en)
 			args[n++] = (struct tj_arg){.key = "errno", .type = TJ_ARG_STR, .v.s = en};
 	}
+	uint32_t nentry = n;
 	if (exit_ci && ev)
 		for (uint32_t i = 0; i < exit_ci->nargs && n < MAX_SPAN_ARGS - 4; i++) {
 			if (strcmp(exit_ci->arg_names[i], "ret") == 0)
 				continue;
+			/* Keys stay unique: an exit value named like an entry
+			 * argument (accept4's upeer_addrlen) becomes NAME_out. */
+			const char *key = exit_ci->arg_names[i];
+			for (uint32_t j = 0; j < nentry; j++)
+				if (strcmp(args[j].key, key) == 0)
+					key = exit_ci->arg_out_names[i];
 			int64_t v;
 			const char *s;
 			if (h->field_int(ev, exit_ci->arg_fields[i], &v))
-				args[n++] = (struct tj_arg){.key = exit_ci->arg_names[i], .type = TJ_ARG_INT, .v.i = v};
+				args[n++] = (struct tj_arg){.key = key, .type = TJ_ARG_INT, .v.i = v};
 			else if ((s = h->field_str(ev, exit_ci->arg_fields[i])))
-				args[n++] = (struct tj_arg){.key = exit_ci->arg_names[i], .type = TJ_ARG_STR, .v.s = s};
+				args[n++] = (struct tj_arg){.key = key, .type = TJ_ARG_STR, .v.s = s};
 		}
 	if (fd_target)
 		args[n++] = (struct tj_arg){.key = "fd_target", .type = TJ_ARG_STR, .v.s = fd_target};

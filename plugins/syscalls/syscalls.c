@@ -100,6 +100,7 @@ static int sys_on_class(void *state, const struct tj_event_class *cls, void **cl
 		if (f < 0)
 			continue;
 		ci->arg_names[ci->nargs] = h->field_name(cls, i);
+		snprintf(ci->arg_out_names[ci->nargs], sizeof(ci->arg_out_names[0]), "%s_out", fname);
 		ci->arg_fields[ci->nargs++] = f;
 	}
 	for (size_t i = 0; i < thread_rule_count && ci->nrules < 8; i++)
