@@ -23,6 +23,8 @@ int tj_fields_elem_uint(const struct tj_event *ev, tj_field f, uint64_t i, uint6
 uint32_t tj_fields_count(const struct tj_event_class *cls);
 const char *tj_fields_name(const struct tj_event_class *cls, uint32_t index);
 int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb);
+/* Free the per-class text layouts tj_fields_format caches. */
+void tj_fields_format_release(void);
 void tj_class_release_fields(struct tj_class *cls);
 
 #endif
