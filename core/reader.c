@@ -7,6 +7,7 @@
  * and counted.  Event classes are interned once; per event the work is an
  * array lookup and a few field reads (see fields.c for payload access).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -1130,6 +1131,13 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 		rc = TJ_ERROR;
 		goto fail;
 	}
+#ifdef TJ_KEEP_PLUGINS_MAPPED
+	/* Sanitizer builds: keep babeltrace2's ctf plugin mapped after it is
+	 * released, so LeakSanitizer can name (and tests/lsan.supp suppress)
+	 * leaks inside it instead of reporting an unknown module. */
+	if (bt_plugin_get_path(r->ctf_plugin))
+		dlopen(bt_plugin_get_path(r->ctf_plugin), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+#endif
 	r->graph = bt_graph_create(0);
 	if (!r->graph) {
 		rc = TJ_ENOMEM;
