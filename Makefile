@@ -113,7 +113,8 @@ install: all
 	install -m 755 $(TJCONV) $(TJGEN) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(PLUGIN_SO) $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 include/tjconv/*.h $(DESTDIR)$(INCLUDEDIR)/tjconv/
-	install -m 644 $(BUILD)/tjconv-plugin.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' \
+		tjconv-plugin.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc
 	install -m 644 doc/tjconv.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
