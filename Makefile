@@ -100,6 +100,7 @@ demo: all
 
 bench: all
 	$(Q)bench/run
+	$(Q)bench/profile
 
 viewer-check: all
 	$(Q)tests/viewer/check
