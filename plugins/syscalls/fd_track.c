@@ -217,54 +217,101 @@ static int on_pipe(struct analyzer *a, struct thread *t, struct process *p,
 	return TJ_OK;
 }
 
+static const struct {
+	const char *call;
+	enum sys_op op;
+	const char *anon;
+} ops[] = {
+	{"close", OP_CLOSE, NULL},         {"connect", OP_CONNECT, NULL},
+	{"socket", OP_SOCKET, NULL},       {"listen", OP_LISTEN, NULL},
+	{"accept", OP_ACCEPT, NULL},       {"accept4", OP_ACCEPT, NULL},
+	{"open", OP_OPEN, NULL},           {"openat", OP_OPEN, NULL},
+	{"creat", OP_OPEN, NULL},          {"openat2", OP_OPEN, NULL},
+	{"pipe", OP_PIPE, NULL},           {"pipe2", OP_PIPE, NULL},
+	{"dup", OP_DUP, NULL},             {"dup2", OP_DUP2, NULL},
+	{"dup3", OP_DUP2, NULL},           {"fcntl", OP_FCNTL, NULL},
+	{"eventfd", OP_ANON, "eventfd"},   {"eventfd2", OP_ANON, "eventfd"},
+	{"epoll_create", OP_ANON, "epoll"}, {"epoll_create1", OP_ANON, "epoll"},
+	{"timerfd_create", OP_ANON, "timerfd"}, {"signalfd", OP_ANON, "signalfd"},
+	{"signalfd4", OP_ANON, "signalfd"}, {"inotify_init", OP_ANON, "inotify"},
+	{"inotify_init1", OP_ANON, "inotify"}, {"memfd_create", OP_ANON, "memfd"},
+	{"perf_event_open", OP_ANON, "perf event"}, {"bpf", OP_ANON, "bpf object"},
+	{"read", OP_READ, NULL},           {"readv", OP_READ, NULL},
+	{"pread64", OP_READ, NULL},        {"preadv", OP_READ, NULL},
+	{"preadv2", OP_READ, NULL},        {"recvfrom", OP_READ, NULL},
+	{"recvmsg", OP_READ, NULL},        {"recv", OP_READ, NULL},
+	{"recvmmsg", OP_READ, NULL},       {"write", OP_WRITE, NULL},
+	{"writev", OP_WRITE, NULL},        {"pwrite64", OP_WRITE, NULL},
+	{"pwritev", OP_WRITE, NULL},       {"pwritev2", OP_WRITE, NULL},
+	{"sendto", OP_WRITE, NULL},        {"sendmsg", OP_WRITE, NULL},
+	{"send", OP_WRITE, NULL},          {"sendmmsg", OP_WRITE, NULL},
+	{"sendfile64", OP_WRITE, NULL},    {"poll", OP_WAIT, NULL},
+	{"ppoll", OP_WAIT, NULL},          {"select", OP_WAIT, NULL},
+	{"pselect6", OP_WAIT, NULL},       {"epoll_wait", OP_WAIT, NULL},
+	{"epoll_pwait", OP_WAIT, NULL},    {"epoll_pwait2", OP_WAIT, NULL},
+};
+
+enum sys_op fd_classify(const char *sysname, const char **anon_desc)
+{
+	*anon_desc = NULL;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(sysname, ops[i].call) == 0) {
+			*anon_desc = ops[i].anon;
+			return ops[i].op;
+		}
+	return OP_NONE;
+}
+
 int fd_on_exit(struct analyzer *a, const struct cls_info *entry, struct thread *t,
 	       const struct cls_info *exit, const struct tj_event *ev, int64_t ret)
 {
-	const char *n = entry->sysname;
-	struct process *p = process_of(a, t);
-	int64_t v = 0, v2 = 0;
+	struct process *p;
+	int64_t v = 0, v2 = 0, flags = 0;
 	char desc[300];
 
-	if (!p)
+	if (entry->op == OP_NONE || entry->op >= OP_READ || !(p = process_of(a, t)))
 		return TJ_OK;
-	if (strcmp(n, "close") == 0) {
+	if (entry->op == OP_CLOSE) {
 		if ((ret == 0 || ret == -TJ_EINTR) && entry_int(t, "fd", &v))
 			fdtable_close(&p->fds, v);
 		return TJ_OK;
 	}
-	if (strcmp(n, "connect") == 0 && (ret == 0 || ret == -TJ_EINPROGRESS))
-		return on_connect(a, t, p);
+	if (entry->op == OP_CONNECT)
+		return ret == 0 || ret == -TJ_EINPROGRESS ? on_connect(a, t, p) : TJ_OK;
 	if (ret < 0)
 		return TJ_OK;
-	if (strcmp(n, "socket") == 0)
+	switch (entry->op) {
+	case OP_SOCKET:
 		return on_socket(a, t, p, ret);
-	if (strcmp(n, "listen") == 0 && entry_int(t, "fd", &v)) {
-		const struct fd_entry *e = fdtable_borrow_entry(&p->fds, v);
+	case OP_LISTEN: {
+		const struct fd_entry *e = entry_int(t, "fd", &v) ? fdtable_borrow_entry(&p->fds, v) : NULL;
 		if (e && !strstr(e->desc, " listening")) {
 			snprintf(desc, sizeof(desc), "%s listening", e->desc);
 			return fdtable_set(&p->fds, v, desc, e->cloexec, 1) ? TJ_ENOMEM : TJ_OK;
 		}
 		return TJ_OK;
 	}
-	if (strcmp(n, "accept") == 0 || strcmp(n, "accept4") == 0)
+	case OP_ACCEPT:
 		return on_accept(a, t, p, exit, ev, ret);
-	if (strcmp(n, "open") == 0 || strcmp(n, "openat") == 0 || strcmp(n, "creat") == 0 ||
-	    strcmp(n, "openat2") == 0) {
+	case OP_OPEN: {
 		const char *fname = entry_str(t, "filename");
 		entry_int(t, "flags", &v);
 		snprintf(desc, sizeof(desc), "file %s", fname ? fname : "?");
 		return set_fd(a, p, ret, desc, (v & TJ_O_CLOEXEC) != 0, 0);
 	}
-	if (strcmp(n, "pipe") == 0 || strcmp(n, "pipe2") == 0)
+	case OP_PIPE:
 		return on_pipe(a, t, p, exit, ev);
-	if (strcmp(n, "dup") == 0 && (entry_int(t, "fildes", &v) || entry_int(t, "oldfd", &v)))
-		return dup_fd(a, p, v, ret, 0);
-	if ((strcmp(n, "dup2") == 0 || strcmp(n, "dup3") == 0) && entry_int(t, "oldfd", &v)) {
-		int64_t flags = 0;
+	case OP_DUP:
+		return entry_int(t, "fildes", &v) || entry_int(t, "oldfd", &v) ? dup_fd(a, p, v, ret, 0)
+										 : TJ_OK;
+	case OP_DUP2:
+		if (!entry_int(t, "oldfd", &v))
+			return TJ_OK;
 		entry_int(t, "flags", &flags);
 		return dup_fd(a, p, v, ret, (flags & TJ_O_CLOEXEC) != 0);
-	}
-	if (strcmp(n, "fcntl") == 0 && entry_int(t, "fd", &v) && entry_int(t, "cmd", &v2)) {
+	case OP_FCNTL:
+		if (!entry_int(t, "fd", &v) || !entry_int(t, "cmd", &v2))
+			return TJ_OK;
 		if (v2 == TJ_F_DUPFD || v2 == TJ_F_DUPFD_CLOEXEC)
 			return dup_fd(a, p, v, ret, v2 == TJ_F_DUPFD_CLOEXEC);
 		if (v2 == TJ_F_SETFD) {
@@ -275,24 +322,12 @@ int fd_on_exit(struct analyzer *a, const struct cls_info *entry, struct thread *
 				((struct fd_entry *)e)->cloexec = (uint8_t)(arg & 1);
 		}
 		return TJ_OK;
+	case OP_ANON:
+		entry_int(t, "flags", &flags);
+		return set_fd(a, p, ret, entry->anon_desc, (flags & TJ_O_CLOEXEC) != 0, 0);
+	default:
+		return TJ_OK;
 	}
-	static const struct {
-		const char *call, *desc;
-	} anon[] = {
-		{"eventfd", "eventfd"},         {"eventfd2", "eventfd"},
-		{"epoll_create", "epoll"},      {"epoll_create1", "epoll"},
-		{"timerfd_create", "timerfd"},  {"signalfd", "signalfd"},
-		{"signalfd4", "signalfd"},      {"inotify_init", "inotify"},
-		{"inotify_init1", "inotify"},   {"memfd_create", "memfd"},
-		{"perf_event_open", "perf event"}, {"bpf", "bpf object"},
-	};
-	for (size_t i = 0; i < sizeof(anon) / sizeof(anon[0]); i++)
-		if (strcmp(n, anon[i].call) == 0) {
-			int64_t flags = 0;
-			entry_int(t, "flags", &flags);
-			return set_fd(a, p, ret, anon[i].desc, (flags & TJ_O_CLOEXEC) != 0, 0);
-		}
-	return TJ_OK;
 }
 
 int fd_on_statedump(struct analyzer *a, const struct cls_info *ci, const struct tj_event *ev)

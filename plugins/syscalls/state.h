@@ -40,8 +40,17 @@ enum field_role {
 	F_ROLE_COUNT
 };
 
+/* What a syscall does to descriptors or how to read its result, decided
+ * once per event class so the per-event path compares no names. */
+enum sys_op {
+	OP_NONE = 0, OP_CLOSE, OP_CONNECT, OP_SOCKET, OP_LISTEN, OP_ACCEPT, OP_OPEN, OP_PIPE,
+	OP_DUP, OP_DUP2, OP_FCNTL, OP_ANON, OP_READ, OP_WRITE, OP_WAIT,
+};
+
 struct cls_info {
 	enum ev_kind kind;
+	uint8_t op;                /* enum sys_op */
+	const char *anon_desc;     /* OP_ANON: "eventfd", "epoll"... */
 	char sysname[48];          /* syscalls: "accept4"; "" for exit_syscall */
 	tj_field f[F_ROLE_COUNT];
 	/* Entry arguments carried into the span: top-level ints and strings. */
@@ -146,6 +155,8 @@ int fd_on_fork(struct analyzer *a, int32_t parent_pid, int32_t child_pid);
 /* "127.0.0.1:4444" from the family, port_role and v4addr/v6addr fields. */
 int fd_format_peer(struct analyzer *a, const struct cls_info *ci, const struct tj_event *ev,
 		   enum field_role port_role, char *buf, size_t cap);
+/* The sys_op of a syscall name (and the description of an anonymous fd). */
+enum sys_op fd_classify(const char *sysname, const char **anon_desc);
 /* "socket fd 4" style description of an fd for annotations, or NULL. */
 const char *fd_describe(struct analyzer *a, const struct thread *t, int64_t fd);
 

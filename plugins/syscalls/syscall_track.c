@@ -35,21 +35,6 @@ static void note_duration(struct analyzer *a, int64_t ns)
 		h->sbuf_printf(&a->note, "%" PRId64 " ns", ns);
 }
 
-static int is_one_of(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(name, *list) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *const reads[] = {"read", "readv", "pread64", "preadv", "preadv2", "recvfrom",
-				    "recvmsg", "recv", "recvmmsg", NULL};
-static const char *const waits[] = {"poll", "ppoll", "select", "pselect6", "epoll_wait",
-				    "epoll_pwait", "epoll_pwait2", NULL};
-static const char *const writes[] = {"write", "writev", "pwrite64", "pwritev", "pwritev2",
-				     "sendto", "sendmsg", "send", "sendmmsg", "sendfile64", NULL};
-
 static int64_t arg_int(const struct thread *t, const char *name, int64_t dflt)
 {
 	for (uint32_t i = 0; i < t->nargs; i++)
@@ -211,26 +196,26 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 }
 
 /* Human reading of a completed syscall, into a->note. */
-static void describe_exit(struct analyzer *a, const struct thread *t, const char *sysname,
+static void describe_exit(struct analyzer *a, const struct thread *t, enum sys_op op,
 			  int64_t ret, const char *fd_short, int64_t fd)
 {
 	const struct tj_host *h = a->host;
 	if (ret < 0) {
 		const char *en = errno_name(-ret);
 		h->sbuf_printf(&a->note, "ret %" PRId64 "%s%s", ret, en ? " " : "", en ? en : "");
-	} else if (is_one_of(sysname, reads) && fd >= 0) {
+	} else if (op == OP_READ && fd >= 0) {
 		if (ret == 0)
 			h->sbuf_printf(&a->note, "0 bytes: end of file on %s%sfd %" PRId64,
 				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
 		else
 			h->sbuf_printf(&a->note, "%" PRId64 " bytes from %s%sfd %" PRId64, ret,
 				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
-	} else if (is_one_of(sysname, waits)) {
+	} else if (op == OP_WAIT) {
 		if (ret == 0)
 			h->sbuf_printf(&a->note, "timed out");
 		else
 			h->sbuf_printf(&a->note, "%" PRId64 " ready", ret);
-	} else if (is_one_of(sysname, writes) && fd >= 0) {
+	} else if (op == OP_WRITE && fd >= 0) {
 		h->sbuf_printf(&a->note, "%" PRId64 " bytes to %s%sfd %" PRId64, ret,
 			       fd_short ? fd_short : "", fd_short ? " " : "", fd);
 	}
@@ -279,7 +264,6 @@ int syscall_exit(struct analyzer *a, const struct cls_info *ci, const struct tj_
 		return emit_span(a, t, ci, ev, has_ret, ret, NULL, TJ_REC_F_CUT_BEGIN, begin, ev->ts);
 	}
 
-	const char *sysname = t->sys_cls->sysname;
 	int64_t fd = arg_int(t, "fd", -1);
 	const char *desc = fd >= 0 ? fd_describe(a, t, fd) : NULL;
 	char *fd_target = NULL;
@@ -291,7 +275,7 @@ int syscall_exit(struct analyzer *a, const struct cls_info *ci, const struct tj_
 	if (has_ret)
 		fd_on_exit(a, t->sys_cls, t, ci, ev, ret);
 	if (has_ret)
-		describe_exit(a, t, sysname, ret, desc ? kind : NULL, fd);
+		describe_exit(a, t, t->sys_cls->op, ret, desc ? kind : NULL, fd);
 	if (t->blocked_ns >= 1000) {
 		h->sbuf_printf(&a->note, "%sblocked ", a->note.len ? ", " : "");
 		note_duration(a, t->blocked_ns);

@@ -67,6 +67,8 @@ static int sys_on_class(void *state, const struct tj_event_class *cls, void **cl
 	if (!ci)
 		return TJ_ENOMEM;
 	ci->kind = classify_syscall(n, ci->sysname, sizeof(ci->sysname));
+	if (ci->kind == K_SYS_ENTRY || ci->kind == K_SYS_EXIT)
+		ci->op = (uint8_t)fd_classify(ci->sysname, &ci->anon_desc);
 	if (ci->kind == K_OTHER) {
 		static const struct {
 			const char *name;
