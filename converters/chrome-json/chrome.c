@@ -13,10 +13,11 @@
  *
  * It streams: each record becomes one line as it arrives, and the metadata,
  * which carries totals known only at the end, comes last.  The only state
- * kept is a table of the names already written and, per track, the last few
+ * kept is a table of the names already written, per track the last few
  * slices (to refuse a slice that would overlap another one partially, which
- * Perfetto's importer cannot show).  See doc/chrome-json.md for the track
- * layout (thread state tracks, per-CPU tracks) and why it was chosen.
+ * Perfetto's importer cannot show), and the ids of the flows in flight.
+ * See doc/chrome-json.md for the track layout (thread state tracks, per-CPU
+ * tracks) and why it was chosen.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ struct named {
 };
 
 struct open_flow {
-	uint8_t open;
+	uint8_t open; /* present means begun and not ended */
 };
 
 struct loc {

@@ -313,7 +313,7 @@ int jsonw_double(struct jsonw *w, double d)
 
 	if (d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308)
 		return -1;
-	if (d == (double)(int64_t)d && d > -9.2e18 && d < 9.2e18) {
+	if (d > -9.2e18 && d < 9.2e18 && d == (double)(int64_t)d) {
 		jsonw_i64(w, (int64_t)d);
 		return 0;
 	}

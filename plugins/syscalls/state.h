@@ -79,6 +79,7 @@ struct thread {
 	uint8_t status;            /* enum thread_status */
 	uint8_t name_sent;         /* a THREAD_NAME record was emitted for comm */
 	int64_t since;             /* when status began (TJ_TS_NONE: not yet) */
+	int64_t born_ts;           /* sched_process_fork time, TJ_TS_NONE if before */
 
 	/* The syscall in progress. */
 	uint8_t in_syscall;

@@ -112,11 +112,17 @@ int syscall_entry(struct analyzer *a, const struct cls_info *ci, const struct tj
 
 /* The syscall's name for the span: "accept4", or "syscall_<id>" for
  * syscall_entry_unknown. */
-static void span_name(const struct thread *t, const struct cls_info *exit_ci, char *buf, size_t cap)
+static void span_name(struct analyzer *a, const struct thread *t, const struct cls_info *exit_ci,
+		      const struct tj_event *ev, char *buf, size_t cap)
 {
 	const struct cls_info *ci = t->in_syscall ? t->sys_cls : exit_ci;
 	if (ci && strcmp(ci->sysname, "unknown") == 0) {
-		snprintf(buf, cap, "syscall_%" PRId64, arg_int(t, "id", -1));
+		/* The id comes from the entry, or from the exit when the entry
+		 * was not seen (syscall_exit_unknown carries it too). */
+		int64_t id = arg_int(t, "id", -1);
+		if (id < 0 && exit_ci && ev && exit_ci->f[F_ID] >= 0)
+			a->host->field_int(ev, exit_ci->f[F_ID], &id);
+		snprintf(buf, cap, "syscall_%" PRId64, id);
 		return;
 	}
 	snprintf(buf, cap, "%s", ci && ci->sysname[0] ? ci->sysname : "syscall");
@@ -131,7 +137,7 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 	uint32_t n = 0;
 	char name[64];
 
-	span_name(t, exit_ci, name, sizeof(name));
+	span_name(a, t, exit_ci, ev, name, sizeof(name));
 	if (t->in_syscall)
 		for (uint32_t i = 0; i < t->nargs && n < MAX_ARGS; i++, n++) {
 			args[n].key = t->args[i].name;
@@ -260,7 +266,8 @@ int syscall_exit(struct analyzer *a, const struct cls_info *ci, const struct tj_
 		/* Exit without entry: began before the trace (or the entry was lost). */
 		t->nargs = 0;
 		t->blocked_ns = 0;
-		int64_t begin = t->seen_entry || a->first_ts == TJ_TS_NONE ? ev->ts : a->first_ts;
+		int64_t begin = t->seen_entry || a->first_ts == TJ_TS_NONE ? ev->ts
+				: t->born_ts != TJ_TS_NONE ? t->born_ts : a->first_ts;
 		return emit_span(a, t, ci, ev, has_ret, ret, NULL, TJ_REC_F_CUT_BEGIN, begin, ev->ts);
 	}
 

@@ -163,9 +163,11 @@ static int on_fork(struct analyzer *a, const struct cls_info *ci, const struct t
 	struct thread *child = thread_get(a, (int32_t)ctid, 1);
 	if (!child)
 		return TJ_ENOMEM;
-	/* A recycled tid starts a new life. */
+	/* A recycled tid starts a new life; a child's first event is often the
+	 * exit of the clone it was born in, which began no earlier than this. */
 	child->in_syscall = 0;
 	child->seen_entry = 0;
+	child->born_ts = ev->ts;
 	int rc = fd_on_fork(a, (int32_t)ppid, (int32_t)cpid);
 	if (rc == TJ_OK)
 		rc = thread_set_pid(a, child, (int32_t)cpid);

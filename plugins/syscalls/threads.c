@@ -26,6 +26,7 @@ struct thread *thread_get(struct analyzer *a, int32_t tid, int create)
 	t->pid = -1;
 	t->status = TS_UNKNOWN;
 	t->since = TJ_TS_NONE;
+	t->born_ts = TJ_TS_NONE;
 	if (imap_put(&a->threads, tid, t)) {
 		free(t);
 		return NULL;
