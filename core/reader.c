@@ -23,6 +23,7 @@
 #include "fields.h"
 #include "reader.h"
 #include "reader_jobs.h"
+#include "bt_errors.h"
 #include "strvec.h"
 
 /* Per stream class: interned event classes by id and context field indices. */
@@ -103,35 +104,6 @@ struct tj_reader {
 	int cb_status;          /* our own failure inside consume */
 	int done;
 };
-
-/* ------------------------------------------------------------------ */
-/* babeltrace2 errors → our chain                                      */
-
-static void trim_bt_message(char *m);
-
-/* Append the root cause libbabeltrace2 recorded (the most specific one),
- * trimmed to one line. */
-static void take_bt_error(void)
-{
-	const bt_error *err = bt_current_thread_take_error();
-	if (!err)
-		return;
-	uint64_t n = bt_error_get_cause_count(err);
-	if (n > 0) {
-		/* Index 0 is the oldest cause: where the problem started. */
-		const bt_error_cause *c = bt_error_borrow_cause_by_index(err, 0);
-		const char *msg = bt_error_cause_get_message(c);
-		char line[512];
-		size_t len = 0;
-		for (; msg && *msg && *msg != '\n' && len + 1 < sizeof(line); msg++)
-			line[len++] = *msg;
-		line[len] = '\0';
-		trim_bt_message(line);
-		if (line[0])
-			tj_error_append("%s", line);
-	}
-	bt_error_release(err);
-}
 
 /* ------------------------------------------------------------------ */
 /* finding traces                                                      */
@@ -616,7 +588,7 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 			return TJ_ENOMEM;
 		default:
 			up->count = 0;
-			take_bt_error();
+			tj_bt_error_take();
 			tj_error_append("cannot read stream '%s'", up->port_name);
 			return TJ_EIO;
 		}
@@ -771,131 +743,6 @@ static bt_component_class_sink_consume_method_status sink_consume(bt_self_compon
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
-/*
- * libbabeltrace2 2.0 logs why CTF metadata is invalid ("At line 9 in
- * metadata stream: ...") but appends only a generic cause to the error.
- * While a source component is created, its error log goes to a temporary
- * file instead of our stderr; the first error line becomes our cause.
- */
-struct log_capture {
-	int saved_fd;
-	FILE *tmp;
-};
-
-static void capture_begin(struct log_capture *c)
-{
-	fflush(stderr);
-	c->tmp = tmpfile();
-	c->saved_fd = c->tmp ? dup(STDERR_FILENO) : -1;
-	if (c->saved_fd < 0 || dup2(fileno(c->tmp), STDERR_FILENO) < 0) {
-		if (c->saved_fd >= 0)
-			close(c->saved_fd);
-		if (c->tmp)
-			fclose(c->tmp);
-		c->tmp = NULL;
-		c->saved_fd = -1;
-	}
-}
-
-/* Trim libbabeltrace2's debugging suffix ("..: msg-it-addr=0x..., ...")
- * and the final full stop. */
-static void trim_bt_message(char *m)
-{
-	char *addr = strstr(m, "addr=");
-	if (addr) {
-		while (addr > m && addr[-1] != ':' && addr[-1] != ',')
-			addr--;
-		if (addr > m)
-			addr--;
-		*addr = '\0';
-	}
-	size_t len = strlen(m);
-	while (len > 0 && (m[len - 1] == '.' || m[len - 1] == ' ' || m[len - 1] == '\n'))
-		m[--len] = '\0';
-}
-
-/* Restore stderr and drop what was captured. */
-static void capture_discard(struct log_capture *c)
-{
-	if (!c->tmp)
-		return;
-	fflush(stderr);
-	dup2(c->saved_fd, STDERR_FILENO);
-	close(c->saved_fd);
-	fclose(c->tmp);
-}
-
-/* Whether text[0..len) names a file inside dir (given as the user spelled
- * it, or its canonical form, which is what libbabeltrace2 prints). */
-static int path_in_dir(const char *text, size_t len, const char *dir, const char *real_dir)
-{
-	const char *dirs[2] = {dir, real_dir};
-	for (int i = 0; i < 2; i++) {
-		size_t n = dirs[i] ? strlen(dirs[i]) : 0;
-		while (n > 1 && dirs[i][n - 1] == '/')
-			n--;
-		if (n && len > n + 1 && strncmp(text, dirs[i], n) == 0 && text[n] == '/')
-			return 1;
-	}
-	return 0;
-}
-
-/* Restore stderr.  msg gets the first (root) error message, file the
- * first stream file named in a later line ("... `/path/chan_0` ..." or
- * "... '/path/chan_0' ..."), *from_metadata whether the root message came
- * from the metadata parser (PLUGIN/CTF/META/...) rather than from reading
- * stream data. */
-static void capture_end(struct log_capture *c, const char *trace_dir, char *msg, size_t cap,
-			char *file, size_t fcap, int *from_metadata)
-{
-	char line[1024];
-	char *real_dir = realpath(trace_dir, NULL);
-	msg[0] = file[0] = '\0';
-	*from_metadata = 0;
-	if (!c->tmp) {
-		free(real_dir);
-		return;
-	}
-	fflush(stderr);
-	dup2(c->saved_fd, STDERR_FILENO);
-	close(c->saved_fd);
-	rewind(c->tmp);
-	while (fgets(line, sizeof(line), c->tmp)) {
-		/* "MM-DD HH:MM:SS.mmm PID TID E TAG func@file:line [comp] message";
-		 * the "[comp] " part is missing in some lines (the TSDL parser's). */
-		char *tag = strstr(line, " E ");
-		if (!tag)
-			continue;
-		tag += 3;
-		char *func = strchr(tag, ' ');
-		char *m = func ? strchr(func + 1, ' ') : NULL;
-		if (!m || !strchr(func, '@'))
-			continue;
-		m++;
-		if (*m == '[') {
-			char *rb = strstr(m, "] ");
-			if (rb)
-				m = rb + 2;
-		}
-		if (!msg[0]) {
-			snprintf(msg, cap, "%s", m);
-			trim_bt_message(msg);
-			*from_metadata = strncmp(tag, "PLUGIN/CTF/META/", 16) == 0 ||
-					 strncmp(tag, "PLUGIN/SRC.CTF.FS/META ", 23) == 0;
-		}
-		for (char *q = m; !file[0] && (q = strpbrk(q, "`'")); q++) {
-			char *q2 = strchr(q + 1, *q);
-			if (!q2)
-				break;
-			if (q[1] == '/' && path_in_dir(q + 1, (size_t)(q2 - q - 1), trace_dir, real_dir))
-				snprintf(file, fcap, "%.*s", (int)(q2 - q - 1), q + 1);
-			q = q2;
-		}
-	}
-	fclose(c->tmp);
-	free(real_dir);
-}
-
 static int add_source(struct tj_reader *r, size_t ti, bt_graph *g,
 		      const bt_component_source **comp)
 {
@@ -917,24 +764,24 @@ static int add_source(struct tj_reader *r, size_t ti, bt_graph *g,
 	snprintf(name, sizeof(name), "src%zu", ti);
 	/* The TSDL parser logs with the plugin-wide level (see tj_reader_open),
 	 * not the component's: keep its lines off our stderr. */
-	struct log_capture quiet;
-	capture_begin(&quiet);
+	struct tj_log_capture quiet;
+	tj_log_capture_begin(&quiet);
 	bt_graph_add_component_status st = bt_graph_add_source_component(
 		g, fs, name, params, BT_LOGGING_LEVEL_NONE, comp);
-	capture_discard(&quiet);
+	tj_log_capture_discard(&quiet);
 	if (st != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
 		/* Failure path only: ask again in a throwaway graph, with the
 		 * error log captured, to learn why. */
-		struct log_capture cap;
+		struct tj_log_capture cap;
 		char why[512], file[512];
 		int from_metadata;
 		const bt_component_source *pc;
 		bt_current_thread_clear_error();
 		bt_graph *probe = bt_graph_create(0);
-		capture_begin(&cap);
+		tj_log_capture_begin(&cap);
 		if (probe)
 			bt_graph_add_source_component(probe, fs, name, params, BT_LOGGING_LEVEL_ERROR, &pc);
-		capture_end(&cap, t->path, why, sizeof(why), file, sizeof(file), &from_metadata);
+		tj_log_capture_end(&cap, t->path, why, sizeof(why), file, sizeof(file), &from_metadata);
 		bt_graph_put_ref(probe);
 		if (why[0]) {
 			bt_current_thread_clear_error();
@@ -951,7 +798,7 @@ static int add_source(struct tj_reader *r, size_t ti, bt_graph *g,
 			else
 				tj_error_append("invalid stream data: %s", why);
 		} else {
-			take_bt_error();
+			tj_bt_error_take();
 		}
 		tj_error_append("cannot read trace '%s'", t->path);
 		rc = TJ_EINVAL;
@@ -1006,7 +853,7 @@ static int setup_merge_sink(struct tj_reader *r)
 	if (bt_graph_add_sink_component_with_initialize_method_data(
 		    r->graph, r->sink_class, "merge", NULL, r, BT_LOGGING_LEVEL_NONE, &sink) !=
 	    BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
-		take_bt_error();
+		tj_bt_error_take();
 		tj_error_append("cannot set up the reading graph");
 		return TJ_ERROR;
 	}
@@ -1019,7 +866,7 @@ static int setup_merge_sink(struct tj_reader *r)
 							   r->traces[i].comp, j),
 						   bt_component_sink_borrow_input_port_by_index_const(sink, k),
 						   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
-				take_bt_error();
+				tj_bt_error_take();
 				tj_error_append("cannot connect stream '%s'", r->ups[k].port_name);
 				return TJ_ERROR;
 			}
@@ -1126,7 +973,7 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 	setenv("BABELTRACE_PLUGIN_CTF_METADATA_LOG_LEVEL", "E", 0);
 	if (bt_plugin_find("ctf", BT_FALSE, BT_FALSE, BT_TRUE, BT_TRUE, BT_TRUE, &r->ctf_plugin) !=
 	    BT_PLUGIN_FIND_STATUS_OK) {
-		take_bt_error();
+		tj_bt_error_take();
 		tj_error_append("cannot find libbabeltrace2's 'ctf' plugin (is babeltrace2 installed?)");
 		rc = TJ_ERROR;
 		goto fail;
@@ -1239,7 +1086,7 @@ int tj_reader_run(struct tj_reader *r, const struct tj_reader_callbacks *cb, int
 			bt_current_thread_clear_error();
 			return r->cb_status;
 		}
-		take_bt_error();
+		tj_bt_error_take();
 		tj_error_append("cannot read trace '%s'", r->input);
 		return TJ_EIO;
 	}
