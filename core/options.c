@@ -10,16 +10,6 @@
 #include "error.h"
 #include "options.h"
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 void tj_options_init(struct tj_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -84,7 +74,7 @@ int tj_options_add_string(char ***vec, size_t *n, const char *s)
 	void *v = *vec;
 	char *copy;
 
-	copy = dup_str(s);
+	copy = strdup(s);
 	if (!copy || grow(&v, *n, sizeof(char *))) {
 		free(copy);
 		return TJ_ENOMEM;
@@ -125,16 +115,16 @@ int tj_options_set_param(struct tj_options *o, const char *plugin, const char *k
 	char *copy;
 
 	if (p) {
-		copy = dup_str(value);
+		copy = strdup(value);
 		if (!copy)
 			return TJ_ENOMEM;
 		free(p->value);
 		p->value = copy;
 		return TJ_OK;
 	}
-	np.plugin = dup_str(plugin);
-	np.key = dup_str(key);
-	np.value = dup_str(value);
+	np.plugin = strdup(plugin);
+	np.key = strdup(key);
+	np.value = strdup(value);
 	v = o->params;
 	if (!np.plugin || !np.key || !np.value || grow(&v, o->nparams, sizeof(np))) {
 		free(np.plugin);

@@ -47,16 +47,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* The process umask, read without changing it when /proc allows. */
 static mode_t current_umask(void)
 {
@@ -197,7 +187,7 @@ static char *resolve_target(const char *path)
 		if (real)
 			return real;
 	}
-	return dup_str(path);
+	return strdup(path);
 }
 
 static int open_file(struct tj_output *out, const char *path)
@@ -267,7 +257,7 @@ int tj_output_open(struct tj_output **outp, const char *path, int compress)
 	}
 	out->fd = -1;
 	out->is_stdout = !path || strcmp(path, "-") == 0;
-	out->name = dup_str(out->is_stdout ? TJ_OUTPUT_STDOUT_NAME : path);
+	out->name = strdup(out->is_stdout ? TJ_OUTPUT_STDOUT_NAME : path);
 	out->buf = malloc(TJ_OUTPUT_BUF_SIZE);
 	if (!out->name || !out->buf) {
 		ret = TJ_ENOMEM;

@@ -18,6 +18,9 @@
 #ifndef BATCH_TARGET
 #define BATCH_TARGET 256  /* messages per batch before it is handed over */
 #endif
+#ifndef MESSAGES_IN_FLIGHT
+#define MESSAGES_IN_FLIGHT 4096 /* per worker, over all its queues */
+#endif
 #ifndef QUEUE_MAX
 #define QUEUE_MAX 2       /* batches queued per upstream: decoded messages are
 			     consumed while still in cache, and memory stays flat */
@@ -40,6 +43,8 @@ struct worker {
 	uint32_t *ups;     /* global upstream indices fed by this worker */
 	uint32_t nups;
 	uint32_t rr;       /* round-robin cursor */
+	uint32_t batch_target; /* messages per batch: fewer when feeding many
+				  streams, so messages in flight stay bounded */
 	struct tj_batch *returned; /* protected by all->mu */
 	struct tj_batch *free_list; /* worker only */
 	char error[512];
@@ -142,7 +147,7 @@ static void batch_free_list(struct tj_batch *b)
 static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
 {
 	struct tj_up_link *link = &wk->all->links[u];
-	while (b->count < BATCH_TARGET) {
+	while (b->count < wk->batch_target) {
 		bt_message_array_const msgs;
 		uint64_t n;
 		bt_message_iterator_next_status st = bt_message_iterator_next(link->it, &msgs, &n);
@@ -348,6 +353,11 @@ int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nwork
 		for (uint32_t u = 0; u < nups; u++)
 			if (owner[u] == w)
 				wk->ups[wk->nups++] = u;
+		wk->batch_target = wk->nups ? MESSAGES_IN_FLIGHT / (QUEUE_MAX * wk->nups) : BATCH_TARGET;
+		if (wk->batch_target > BATCH_TARGET)
+			wk->batch_target = BATCH_TARGET;
+		if (wk->batch_target < 16)
+			wk->batch_target = 16;
 		wk->sink_class = bt_component_class_sink_create("tjconv-worker", worker_consume);
 		const bt_component_sink *sink;
 		if (!wk->sink_class ||

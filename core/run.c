@@ -127,17 +127,10 @@ static int host_sbuf_append(struct tj_sbuf *sb, const char *data, size_t len)
 static int host_sbuf_printf(struct tj_sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	int rc = tj_sbuf_vprintf(sb, fmt, ap);
 	va_end(ap);
-	if (n < 0 || tj_sbuf_reserve(sb, (size_t)n))
-		return TJ_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(sb->data + sb->len, sb->cap - sb->len, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-	return TJ_OK;
+	return rc;
 }
 
 static int host_annotate(struct tj_plugin *self, const struct tj_event *ev, const char *text)

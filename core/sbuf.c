@@ -25,21 +25,30 @@ int tj_sbuf_reserve(struct tj_sbuf *sb, size_t extra)
 	return TJ_OK;
 }
 
+int tj_sbuf_vprintf(struct tj_sbuf *sb, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0 || tj_sbuf_reserve(sb, (size_t)n)) {
+		va_end(again);
+		return TJ_ENOMEM;
+	}
+	vsnprintf(sb->data + sb->len, sb->cap - sb->len, fmt, again);
+	va_end(again);
+	sb->len += (size_t)n;
+	return TJ_OK;
+}
+
 int tj_sbuf_printf(struct tj_sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
-
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	int rc = tj_sbuf_vprintf(sb, fmt, ap);
 	va_end(ap);
-	if (n < 0 || tj_sbuf_reserve(sb, (size_t)n))
-		return TJ_ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf(sb->data + sb->len, sb->cap - sb->len, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-	return TJ_OK;
+	return rc;
 }
 
 int tj_sbuf_append_u64(struct tj_sbuf *sb, uint64_t v)

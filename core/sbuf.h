@@ -2,6 +2,7 @@
 #ifndef TJ_CORE_SBUF_H
 #define TJ_CORE_SBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include "tjconv/plugin.h"
 
@@ -29,6 +30,7 @@ static inline int tj_sbuf_appendc(struct tj_sbuf *sb, char c)
 	return TJ_OK;
 }
 int tj_sbuf_printf(struct tj_sbuf *sb, const char *fmt, ...) TJ_PRINTF(2, 3);
+int tj_sbuf_vprintf(struct tj_sbuf *sb, const char *fmt, va_list ap) TJ_PRINTF(2, 0);
 int tj_sbuf_append_u64(struct tj_sbuf *sb, uint64_t v);
 int tj_sbuf_append_i64(struct tj_sbuf *sb, int64_t v);
 void tj_sbuf_reset(struct tj_sbuf *sb);
