@@ -4,7 +4,7 @@
 # syscall slices as an independent counter finds entry/exit pairs in
 # babeltrace2's own text output (tests/tools/count-syscall-pairs).
 . "$(dirname "$0")/../lib/tap.sh"
-plan 14
+plan 16
 
 "$TJGEN" -q --scenario ncat -o "$TMP/ncat"
 "$TJCONV" -q "$TMP/ncat" --to chrome-json -o "$TMP/ncat.json"
@@ -45,6 +45,20 @@ check_eq "thread state track shows the server blocked in accept4 for > 3.2 s" "T
 	"$(q 'any(e.get("ph") == "X" and e.get("pid") == 2150 and e.get("tid") != 2150 and e["name"] == "blocked" and e["dur"] > 3200000 for e in ev)')"
 check_eq "process and thread named ncat" "True" \
 	"$(q 'any(e["ph"] == "M" and e["name"] == "process_name" and e["pid"] == 2150 and e["args"]["name"] == "ncat" for e in ev)')"
+
+# Filters apply to records: --comm keeps only ncat's threads (both tracks);
+# a window keeps the slices that overlap it (the first poll began before).
+comm=$("$TJCONV" -q "$TMP/ncat" --to chrome-json --comm ncat | python3 -c '
+import json, sys
+ev = json.load(sys.stdin)["traceEvents"]
+print(sorted({e["tid"] for e in ev if e.get("cat") in ("syscall", "thread_state")}))')
+check_eq "--comm ncat: only the two ncat threads and their state tracks" \
+	"[2150, 2160, 1000002150, 1000002160]" "$comm"
+win=$("$TJCONV" -q --clock-gmt "$TMP/ncat" --to chrome-json --begin 11:44:41.2101 --end 11:44:41.2102 | python3 -c '
+import json, sys
+ev = json.load(sys.stdin)["traceEvents"]
+print(" ".join(e["name"] for e in sorted((e for e in ev if e.get("cat") == "syscall" and e["tid"] == 2150), key=lambda e: e["ts"])))')
+check_eq "--begin/--end keep the server's slices that overlap the window" "poll read write poll" "$win"
 
 # Real trace without contexts: complete pairs counted independently.
 T="$TRACES/ref-basic-kernel-analysis/kernel"
