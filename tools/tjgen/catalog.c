@@ -66,6 +66,44 @@
  * then LTTng's network_header variant (IPv4/IPv6, then TCP/UDP/ICMP), whose
  * fields are big endian copies of the packet headers.
  */
+/* The transport-header variant LTTng declares identically inside the IPv4
+ * and the IPv6 network headers. */
+#define TRANSPORT_HEADER_TSDL \
+	"\t\t\t\tenum : integer { size = 8; align = 8; signed = 0; encoding = none; base = 10; } {\n" \
+	"\t\t\t\t\t\"_unknown\" = 0,\n" \
+	"\t\t\t\t\t\"_tcp\" = 1,\n" \
+	"\t\t\t\t\t\"_udp\" = 2,\n" \
+	"\t\t\t\t\t\"_icmp\" = 3,\n" \
+	"\t\t\t\t} _transport_header_type;\n" \
+	"\t\t\t\tvariant <_transport_header_type> {\n" \
+	"\t\t\t\t\tstruct {\n" \
+	"\t\t\t\t\t} _unknown;\n" \
+	"\t\t\t\t\tstruct {\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _source_port;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _dest_port;\n" \
+	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _seq;\n" \
+	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _ack_seq;\n" \
+	"\t\t\t\t\t\tinteger { size = 4; align = 4; signed = 0; encoding = none; base = 10; byte_order = be; } _data_offset;\n" \
+	"\t\t\t\t\t\tinteger { size = 3; align = 1; signed = 0; encoding = none; base = 10; byte_order = be; } _reserved;\n" \
+	"\t\t\t\t\t\tinteger { size = 9; align = 1; signed = 0; encoding = none; base = 16; byte_order = be; } _flags;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _window_size;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; } _checksum;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _urg_ptr;\n" \
+	"\t\t\t\t\t} _tcp;\n" \
+	"\t\t\t\t\tstruct {\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _source_port;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _dest_port;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _len;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _check;\n" \
+	"\t\t\t\t\t} _udp;\n" \
+	"\t\t\t\t\tstruct {\n" \
+	"\t\t\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _type;\n" \
+	"\t\t\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _code;\n" \
+	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _checksum;\n" \
+	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _gateway;\n" \
+	"\t\t\t\t\t} _icmp;\n" \
+	"\t\t\t\t} _transport_header;\n"
+
 static const char tjg_net_dev_template[] =
 	TJG_F(X64, "_skbaddr")
 	TJG_F(U32, "_len")
@@ -100,40 +138,7 @@ static const char tjg_net_dev_template[] =
 	"\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _saddr[4];\n"
 	"\t\t\t\tstruct { } align(8) _daddr_padding;\n"
 	"\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _daddr[4];\n"
-	"\t\t\t\tenum : integer { size = 8; align = 8; signed = 0; encoding = none; base = 10; } {\n"
-	"\t\t\t\t\t\"_unknown\" = 0,\n"
-	"\t\t\t\t\t\"_tcp\" = 1,\n"
-	"\t\t\t\t\t\"_udp\" = 2,\n"
-	"\t\t\t\t\t\"_icmp\" = 3,\n"
-	"\t\t\t\t} _transport_header_type;\n"
-	"\t\t\t\tvariant <_transport_header_type> {\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t} _unknown;\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _source_port;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _dest_port;\n"
-	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _seq;\n"
-	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _ack_seq;\n"
-	"\t\t\t\t\t\tinteger { size = 4; align = 4; signed = 0; encoding = none; base = 10; byte_order = be; } _data_offset;\n"
-	"\t\t\t\t\t\tinteger { size = 3; align = 1; signed = 0; encoding = none; base = 10; byte_order = be; } _reserved;\n"
-	"\t\t\t\t\t\tinteger { size = 9; align = 1; signed = 0; encoding = none; base = 16; byte_order = be; } _flags;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _window_size;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; } _checksum;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _urg_ptr;\n"
-	"\t\t\t\t\t} _tcp;\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _source_port;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _dest_port;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _len;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _check;\n"
-	"\t\t\t\t\t} _udp;\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _type;\n"
-	"\t\t\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _code;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _checksum;\n"
-	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _gateway;\n"
-	"\t\t\t\t\t} _icmp;\n"
-	"\t\t\t\t} _transport_header;\n"
+	TRANSPORT_HEADER_TSDL
 	"\t\t\t} _ipv4;\n"
 	"\t\t\tstruct {\n"
 	"\t\t\t\tinteger { size = 4; align = 4; signed = 0; encoding = none; base = 10; byte_order = be; } _version;\n"
@@ -155,40 +160,7 @@ static const char tjg_net_dev_template[] =
 	"\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; } _saddr[8];\n"
 	"\t\t\t\tstruct { } align(8) _daddr_padding;\n"
 	"\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; } _daddr[8];\n"
-	"\t\t\t\tenum : integer { size = 8; align = 8; signed = 0; encoding = none; base = 10; } {\n"
-	"\t\t\t\t\t\"_unknown\" = 0,\n"
-	"\t\t\t\t\t\"_tcp\" = 1,\n"
-	"\t\t\t\t\t\"_udp\" = 2,\n"
-	"\t\t\t\t\t\"_icmp\" = 3,\n"
-	"\t\t\t\t} _transport_header_type;\n"
-	"\t\t\t\tvariant <_transport_header_type> {\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t} _unknown;\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _source_port;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _dest_port;\n"
-	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _seq;\n"
-	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _ack_seq;\n"
-	"\t\t\t\t\t\tinteger { size = 4; align = 4; signed = 0; encoding = none; base = 10; byte_order = be; } _data_offset;\n"
-	"\t\t\t\t\t\tinteger { size = 3; align = 1; signed = 0; encoding = none; base = 10; byte_order = be; } _reserved;\n"
-	"\t\t\t\t\t\tinteger { size = 9; align = 1; signed = 0; encoding = none; base = 16; byte_order = be; } _flags;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _window_size;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; } _checksum;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _urg_ptr;\n"
-	"\t\t\t\t\t} _tcp;\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _source_port;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _dest_port;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _len;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _check;\n"
-	"\t\t\t\t\t} _udp;\n"
-	"\t\t\t\t\tstruct {\n"
-	"\t\t\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _type;\n"
-	"\t\t\t\t\t\tinteger { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _code;\n"
-	"\t\t\t\t\t\tinteger { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _checksum;\n"
-	"\t\t\t\t\t\tinteger { size = 32; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; } _gateway;\n"
-	"\t\t\t\t\t} _icmp;\n"
-	"\t\t\t\t} _transport_header;\n"
+	TRANSPORT_HEADER_TSDL
 	"\t\t\t} _ipv6;\n"
 	"\t\t} _network_header;\n";
 #define TJG_NET_DEV_TEMPLATE tjg_net_dev_template
