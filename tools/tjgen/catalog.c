@@ -61,11 +61,6 @@
 	"\t\t\t} _events;\n" \
 	"\t\t} _fds[ _fds_length ];\n"
 
-/*
- * net_dev_template (net_dev_queue, net_if_rx, net_if_receive_skb): the skb,
- * then LTTng's network_header variant (IPv4/IPv6, then TCP/UDP/ICMP), whose
- * fields are big endian copies of the packet headers.
- */
 /* The transport-header variant LTTng declares identically inside the IPv4
  * and the IPv6 network headers. */
 #define TRANSPORT_HEADER_TSDL \
@@ -104,6 +99,11 @@
 	"\t\t\t\t\t} _icmp;\n" \
 	"\t\t\t\t} _transport_header;\n"
 
+/*
+ * net_dev_template (net_dev_queue, net_if_rx, net_if_receive_skb): the skb,
+ * then LTTng's network_header variant (IPv4/IPv6, then TCP/UDP/ICMP), whose
+ * fields are big endian copies of the packet headers.
+ */
 static const char tjg_net_dev_template[] =
 	TJG_F(X64, "_skbaddr")
 	TJG_F(U32, "_len")
