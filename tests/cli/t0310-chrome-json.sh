@@ -216,7 +216,7 @@ if [ -x "$TJGEN" ]; then
 		fi
 	done
 else
-	ok "# SKIP tjgen not built"
+	not_ok "tjgen is built (make all builds it)"
 fi
 
 # ---- the project's analyzers, when built ----------------------------------------
@@ -224,7 +224,7 @@ if [ -f "$TJ_BUILD/lib/tjconv/syscalls.so" ]; then
 	check_match "syscalls analyzer: syscall slices on thread tracks" '^[1-9][0-9]* [1-9]' \
 		"$(jqv "$TMP/ref-basic-kernel-analysis_kernel.json" '[.traceEvents[] | select(.ph == "X" and .tid < 1000000000)] | "\(length) \(map(select(.cat == "syscall")) | length)"')"
 else
-	ok "# SKIP syscalls analyzer not built"
+	not_ok "the syscalls analyzer is built (make all builds it)"
 fi
 
 # ---- size ---------------------------------------------------------------------
