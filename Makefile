@@ -25,8 +25,12 @@ CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(OBJ)/%.o)
 CORE_LIB := $(BUILD)/libtjcore.a
 
-# Small helpers compiled into plugins too (plugins never link the executable).
-PLUGIN_UTIL_OBJ := $(OBJ)/core/timefmt.o $(OBJ)/core/imap.o
+# Plugins are built exactly as a third party builds one: only the public
+# headers and the flags tjconv-plugin.pc gives (-I, -fvisibility=hidden,
+# -fPIC), no core header, no core object (tests/cli/t0060 rebuilds them
+# against an installed tjconv to prove it).
+PLUGIN_CPPFLAGS = -Iinclude
+PLUGIN_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden $(CFLAGS)
 
 # Each directory under plugins/ and converters/ is one dlopen'd plugin.
 PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/*.c converters/*/*.c))))
@@ -50,8 +54,15 @@ $(OBJ)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-# Plugin objects hide everything but the entry symbol.
-$(OBJ)/plugins/%.o $(OBJ)/converters/%.o: ALL_CFLAGS += -fvisibility=hidden
+$(OBJ)/plugins/%.o: plugins/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/converters/%.o: converters/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -68,7 +79,7 @@ $(TJGEN): $(TJGEN_OBJ)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 define plugin_rule
-$(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c)) $(PLUGIN_UTIL_OBJ)
+$(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c))
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) -shared $$(ALL_LDFLAGS) -o $$@ $$^ $$($(notdir $(1))_LIBS)
@@ -77,7 +88,7 @@ $(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
 
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/tjconv/plugin.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fvisibility=hidden -shared -o $@ $<
+	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) -shared -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)

@@ -31,6 +31,9 @@ struct tj_class {
 	uint32_t nanalyzers;           /* subscribers[0..nanalyzers) are analyzers */
 	uint32_t nsubscribers;         /* then the exporter, if it subscribed */
 	struct tj_subscriber *subscribers;
+	/* What the class tells the core about threads (identity.c). */
+	uint8_t id_kind;
+	tj_field id_f[6];
 };
 
 /* A plugin found on the search path. */
@@ -43,6 +46,8 @@ struct tj_plugin {
 	int enabled;       /* takes part in this run */
 	int explicit_wish; /* the user named it (--enable/--to): failures are fatal */
 	struct tj_run *run;
+	/* format_time's caches (local time, UTC); see host.c. */
+	void *clock_cache[2];
 };
 
 /* What the loader found: usable plugins and why others were not. */

@@ -98,8 +98,15 @@ void tj_error_print(FILE *f, const char *prog)
 	fputs("error", f);
 	if (chain.n == 0 && chain.dropped == 0)
 		fputs(": unknown error", f);
-	for (i = chain.n; i > 0; i--)
-		fprintf(f, ": %s", chain.causes[i - 1]);
+	/* The root cause leads; what was being done when it happened follows,
+	 * outermost first: "error: cannot write 'x': No space left on device
+	 * (exporter 'text' failed on event 'sched_switch')". */
+	if (chain.n)
+		fprintf(f, ": %s", chain.causes[0]);
+	for (i = chain.n; i > 1; i--)
+		fprintf(f, "%s%s", i == chain.n ? " (" : ": ", chain.causes[i - 1]);
+	if (chain.n > 1)
+		fputc(')', f);
 	if (chain.dropped)
 		fprintf(f, " (%zu more %s not recorded)", chain.dropped,
 			chain.dropped == 1 ? "cause" : "causes");
@@ -116,9 +123,10 @@ size_t tj_error_format(char *buf, size_t cap)
 	if (cap == 0)
 		return 0;
 	buf[0] = '\0';
-	for (i = chain.n; i > 0 && used < cap; i--) {
-		k = snprintf(buf + used, cap - used, "%s%s", i == chain.n ? "" : ": ",
-			     chain.causes[i - 1]);
+	/* Same order as tj_error_print: the root cause first. */
+	for (i = 0; i < chain.n && used < cap; i++) {
+		k = snprintf(buf + used, cap - used, "%s%s%s", i == 0 ? "" : i == 1 ? " (" : ": ",
+			     chain.causes[i == 0 ? 0 : chain.n - i], i > 0 && i == chain.n - 1 ? ")" : "");
 		if (k < 0)
 			break;
 		used += (size_t)k;

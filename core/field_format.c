@@ -12,7 +12,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "fields.h"
-#include "imap.h"
+#include "tjconv/map.h"
 #include "sbuf.h"
 
 /* Packet context members babeltrace2 does not print. */
@@ -160,12 +160,12 @@ struct struct_plan {
 	size_t *len;
 };
 
-static struct imap plans; /* (field class pointer | packet_ctx) -> plan */
+static struct tj_map plans; /* (field class pointer | packet_ctx) -> plan */
 
 static const struct struct_plan *plan_get(const bt_field_class *fc, int packet_ctx)
 {
 	int64_t key = (int64_t)((uintptr_t)fc | (uintptr_t)(packet_ctx != 0));
-	struct struct_plan *p = imap_get(&plans, key);
+	struct struct_plan *p = tj_map_get(&plans, key);
 	if (p)
 		return p;
 	p = calloc(1, sizeof(*p));
@@ -175,7 +175,7 @@ static const struct struct_plan *plan_get(const bt_field_class *fc, int packet_c
 	p->skip = calloc(p->n ? p->n : 1, sizeof(*p->skip));
 	p->prefix = calloc(p->n ? p->n : 1, sizeof(*p->prefix));
 	p->len = calloc(p->n ? p->n : 1, sizeof(*p->len));
-	if (!p->skip || !p->prefix || !p->len || imap_put(&plans, key, p)) {
+	if (!p->skip || !p->prefix || !p->len || tj_map_put(&plans, key, p)) {
 		free(p->skip);
 		free(p->prefix);
 		free(p->len);
@@ -207,7 +207,7 @@ void tj_fields_format_release(void)
 {
 	size_t it = 0;
 	struct struct_plan *p;
-	while ((p = imap_next(&plans, &it, NULL))) {
+	while ((p = tj_map_next(&plans, &it, NULL))) {
 		for (uint32_t i = 0; i < p->n; i++)
 			free(p->prefix[i]);
 		free(p->prefix);
@@ -215,7 +215,7 @@ void tj_fields_format_release(void)
 		free(p->len);
 		free(p);
 	}
-	imap_release(&plans);
+	tj_map_release(&plans);
 }
 
 static int put_struct(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)

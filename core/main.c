@@ -14,6 +14,7 @@
 
 #include "core.h"
 #include "error.h"
+#include "log.h"
 #include "options.h"
 #include "run.h"
 #include "timefmt.h"
@@ -322,6 +323,39 @@ static int check_times(const struct tj_options *o)
 	return TJ_OK;
 }
 
+/* What the tracer lost and where time went backwards: said after every
+ * successful run, since the output alone may hide it. */
+static void print_summary(const struct tj_run_report *r)
+{
+	const struct tj_run_stats *st = &r->stats;
+	if (st->discarded_event_reports || st->discarded_packets) {
+		char packets[64] = "";
+		if (st->discarded_packets)
+			snprintf(packets, sizeof(packets), " and %llu packets",
+				 (unsigned long long)st->discarded_packets);
+		tj_log(TJ_LOG_WARNING, NULL, "the tracer discarded %llu events%s (%llu events read)",
+		       (unsigned long long)st->discarded_events, packets,
+		       (unsigned long long)st->events);
+		for (size_t i = 0; i < r->nstreams; i++) {
+			const struct tj_stream_stats *s = &r->streams[i];
+			if (!s->discarded_event_reports && !s->discarded_packets)
+				continue;
+			tj_log_more(TJ_LOG_WARNING,
+				    "stream '%s' (cpu %d): %llu events discarded in %llu report(s), "
+				    "%llu packets discarded",
+				    s->name, (int)s->cpu, (unsigned long long)s->discarded_events,
+				    (unsigned long long)s->discarded_event_reports,
+				    (unsigned long long)s->discarded_packets);
+		}
+	}
+	for (size_t i = 0; i < r->nstreams; i++)
+		if (r->streams[i].backwards)
+			tj_log(TJ_LOG_WARNING, NULL,
+			       "time went backwards %llu times in stream '%s'; those events were kept "
+			       "in stream order",
+			       (unsigned long long)r->streams[i].backwards, r->streams[i].name);
+}
+
 int main(int argc, char **argv)
 {
 	struct tj_options opts;
@@ -330,12 +364,14 @@ int main(int argc, char **argv)
 
 	tj_options_init(&opts);
 	rc = parse_args(argc, argv, &opts, &list);
+	tj_log_setup("tjconv", opts.quiet);
 	if (rc == 1) {
 		tj_options_release(&opts);
 		return 0;
 	}
 	if (rc == TJ_OK && opts.config)
 		rc = tj_config_load(&opts, opts.config);
+	tj_log_setup("tjconv", opts.quiet);
 	if (rc == TJ_OK && !list)
 		rc = check_times(&opts);
 	if (rc) {
@@ -347,11 +383,14 @@ int main(int argc, char **argv)
 	if (rc == TJ_OK && list) {
 		rc = list_plugins(&set);
 	} else if (rc == TJ_OK) {
-		if (opts.quiet != 1)
-			for (size_t i = 0; i < set.nnotes; i++)
-				fprintf(stderr, "tjconv: notice: '%s' %s\n", set.notes[i].path,
-					set.notes[i].message);
-		rc = tj_run_convert(&opts, &set);
+		struct tj_run_report report;
+		for (size_t i = 0; i < set.nnotes; i++)
+			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
+		rc = tj_run_convert(&opts, &set, &report);
+		if (rc == TJ_OK) {
+			print_summary(&report);
+			tj_run_report_release(&report);
+		}
 	}
 	if (rc)
 		tj_error_print(stderr, "tjconv");

@@ -103,6 +103,7 @@ struct tj_reader {
 	int64_t stop_ts;
 	int cb_status;          /* our own failure inside consume */
 	int done;
+	int prime_only;         /* tj_reader_start: consume only primes */
 };
 
 /* ------------------------------------------------------------------ */
@@ -250,6 +251,7 @@ static struct tj_class *class_intern(struct tj_reader *r, struct sclass_cache *s
 		return NULL;
 	}
 	r->classes = all;
+	c->pub.size = sizeof(c->pub);
 	c->pub.id = r->nclasses;
 	c->pub.trace_index = sc->trace_index;
 	c->pub.name = strdup(name ? name : "<unnamed>");
@@ -462,13 +464,14 @@ static int handle_event(struct tj_reader *r, struct upstream *up, const bt_messa
 
 	struct tj_event_impl impl = {.bt = e, .cls = cls};
 	struct tj_event ev = {
+		.size = sizeof(ev),
 		.cls = &cls->pub,
 		.ts = ts,
 		.cpu = st->stats.cpu,
 		.tid = -1,
 		.pid = -1,
 		.prio = INT32_MIN,
-		.procname = NULL,
+		.comm = NULL,
 		.stream_index = st->index,
 		.host_private = &impl,
 	};
@@ -481,7 +484,7 @@ static int handle_event(struct tj_reader *r, struct upstream *up, const bt_messa
 			/* By length: an emptied string field keeps stale text (fields.c). */
 			const bt_field *pn = bt_field_structure_borrow_member_field_by_index_const(
 				ctx, (uint64_t)sc->ctx_procname);
-			ev.procname = bt_field_string_get_length(pn) ? bt_field_string_get_value(pn) : "";
+			ev.comm = bt_field_string_get_length(pn) ? bt_field_string_get_value(pn) : "";
 		}
 	}
 	return r->cb->on_event(r->cb->ud, cls, &ev);
@@ -726,6 +729,13 @@ static bt_component_class_sink_consume_method_status sink_consume(bt_self_compon
 {
 	struct tj_reader *r = bt_self_component_get_data(bt_self_component_sink_as_self_component(self));
 	int rc = tj_reader_prime(r);
+	if (r->prime_only) {
+		if (rc < 0) {
+			r->cb_status = rc;
+			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+		}
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+	}
 	/* Work in batches so the graph stays responsive. */
 	for (int i = 0; rc == 0 && i < 65536; i++)
 		rc = merge_step(r);
@@ -962,6 +972,7 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 	for (size_t i = 0; i < dirs.n; i++) {
 		r->traces[i].path = dirs.v[i];
 		dirs.v[i] = NULL;
+		r->traces[i].desc.size = sizeof(r->traces[i].desc);
 		r->traces[i].desc.path = r->traces[i].path;
 		r->traces[i].desc.tracer_major = r->traces[i].desc.tracer_minor = -1;
 	}
@@ -1028,6 +1039,7 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 	r->info.first_ts = TJ_TS_NONE;
 	r->info.begin_ts = r->info.end_ts = TJ_TS_NONE;
 	r->info.input_path = r->input;
+	r->info.host_version = TJ_VERSION;
 	tj_strvec_release(&dirs);
 	*out = r;
 	return TJ_OK;
@@ -1162,7 +1174,33 @@ void tj_reader_free(struct tj_reader *r)
 	free(r);
 }
 
-void tj_reader_set_stop(struct tj_reader *r, int64_t stop_ts)
+int tj_reader_start(struct tj_reader *r)
 {
-	r->stop_ts = stop_ts;
+	if (r->workers) {
+		int rc = TJ_OK;
+		if (!r->workers_started) {
+			r->workers_started = 1;
+			rc = tj_workers_start(r->workers);
+		}
+		return rc ? rc : tj_reader_prime(r);
+	}
+	r->prime_only = 1;
+	while (!r->primed) {
+		bt_graph_run_once_status st = bt_graph_run_once(r->graph);
+		if (st == BT_GRAPH_RUN_ONCE_STATUS_AGAIN || st == BT_GRAPH_RUN_ONCE_STATUS_OK)
+			continue;
+		if (st == BT_GRAPH_RUN_ONCE_STATUS_END)
+			break;
+		r->prime_only = 0;
+		if (r->cb_status) {
+			bt_current_thread_clear_error();
+			return r->cb_status;
+		}
+		tj_bt_error_take();
+		tj_error_append("cannot read trace '%s'", r->input);
+		return TJ_EIO;
+	}
+	r->prime_only = 0;
+	sync_descs(r);
+	return TJ_OK;
 }

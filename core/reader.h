@@ -47,9 +47,7 @@ int tj_reader_run(struct tj_reader *r, const struct tj_reader_callbacks *cb, int
 size_t tj_reader_stream_count(const struct tj_reader *r);
 const struct tj_stream_stats *tj_reader_borrow_stream_stats(const struct tj_reader *r, size_t i);
 void tj_reader_free(struct tj_reader *r);
-
-
-
-/* Change where the merge stops (inclusive); usable from a callback. */
-void tj_reader_set_stop(struct tj_reader *r, int64_t stop_ts);
+/* Set the graph up and read the first message of every stream, making no
+ * callback; afterwards info.first_ts is known. */
+int tj_reader_start(struct tj_reader *r);
 #endif

@@ -1,15 +1,26 @@
 /*
- * One conversion: open the output, initialize the chosen plugins, read the
- * trace, dispatch each event to the plugins that subscribed to its class,
- * route analyzer records to the exporter, then finish and commit.
+ * One conversion: choose and initialize the plugins, open the output, learn
+ * the threads' identities ahead (identity.h), read the trace and dispatch
+ * each event (dispatch.c), then finish and commit the output.
  */
 #ifndef TJ_CORE_RUN_H
 #define TJ_CORE_RUN_H
 
 #include "core.h"
 #include "options.h"
+#include "reader.h"
 
-/* Returns TJ_OK or a negative status with causes in the error chain. */
-int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set);
+/* What main() reports after a successful run. */
+struct tj_run_report {
+	struct tj_run_stats stats;
+	struct tj_stream_stats *streams; /* names owned by the report */
+	size_t nstreams;
+};
+
+/* Returns TJ_OK or a negative status with causes in the error chain; on
+ * success fills *report (release it with tj_run_report_release). */
+int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
+		   struct tj_run_report *report);
+void tj_run_report_release(struct tj_run_report *report);
 
 #endif

@@ -1,4 +1,6 @@
-/* Host side of struct tj_sbuf (the growable string buffer in the ABI). */
+/* The growable string buffer: plugins hold it opaque (struct tj_sbuf in
+ * tjconv/plugin.h) and reach it through host functions; the core uses it
+ * directly, with inline fast paths. */
 #ifndef TJ_CORE_SBUF_H
 #define TJ_CORE_SBUF_H
 
@@ -7,6 +9,12 @@
 #include "tjconv/plugin.h"
 
 #include <string.h>
+
+struct tj_sbuf {
+	char *data; /* NUL-terminated once anything was appended; may be NULL */
+	size_t len;
+	size_t cap;
+};
 
 int tj_sbuf_reserve(struct tj_sbuf *sb, size_t extra);
 

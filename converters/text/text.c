@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timefmt.h"
 #include "tjconv/plugin.h"
 
 enum clock_mode { CLOCK_TIME, CLOCK_DATE, CLOCK_SECONDS, CLOCK_RELATIVE };
@@ -21,14 +20,14 @@ enum clock_mode { CLOCK_TIME, CLOCK_DATE, CLOCK_SECONDS, CLOCK_RELATIVE };
 struct text {
 	const struct tj_host *host;
 	struct tj_plugin *self;
-	struct tj_clock_cache clock;
+	unsigned gmt;              /* TJ_TIME_GMT or 0 */
 	int mode;
 	int annotations;
 	int show_host;
 	int64_t first_ts;
 	int64_t last_ts;
-	const struct tj_trace_info *info;
-	struct tj_sbuf line;
+	const struct tj_trace_info *info; /* valid until fini (ABI) */
+	struct tj_sbuf *line;
 };
 
 static int param_bool(const struct tj_host *h, struct tj_plugin *self, const char *key, int dflt)
@@ -39,14 +38,19 @@ static int param_bool(const struct tj_host *h, struct tj_plugin *self, const cha
 	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0;
 }
 
-static int text_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status text_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct text *t = calloc(1, sizeof(*t));
 	if (!t)
 		return TJ_ENOMEM;
 	t->host = host;
 	t->self = self;
-	tj_clock_cache_init(&t->clock, param_bool(host, self, "clock-gmt", 0));
+	t->line = host->sbuf_new();
+	if (!t->line) {
+		free(t);
+		return TJ_ENOMEM;
+	}
+	t->gmt = param_bool(host, self, "clock-gmt", 0) ? TJ_TIME_GMT : 0;
 	t->mode = param_bool(host, self, "clock-seconds", 0)    ? CLOCK_SECONDS
 		  : param_bool(host, self, "clock-relative", 0) ? CLOCK_RELATIVE
 		  : param_bool(host, self, "clock-date", 0)     ? CLOCK_DATE
@@ -58,7 +62,7 @@ static int text_init(const struct tj_host *host, struct tj_plugin *self, void **
 	return TJ_OK;
 }
 
-static int text_begin(void *state, const struct tj_trace_info *info)
+static enum tj_status text_begin(void *state, const struct tj_trace_info *info)
 {
 	struct text *t = state;
 	t->info = info;
@@ -68,34 +72,24 @@ static int text_begin(void *state, const struct tj_trace_info *info)
 
 static void put(struct text *t, const char *s)
 {
-	t->host->sbuf_append(&t->line, s, strlen(s));
+	t->host->sbuf_append(t->line, s, strlen(s));
 }
+
+static size_t format_ts(struct text *t, char *buf, size_t cap, int64_t ts);
 
 static void put_ts(struct text *t, int64_t ts)
 {
 	char buf[64];
-	if (ts == TJ_TS_NONE) {
-		put(t, "??:??:??.?????????");
-		return;
-	}
-	switch (t->mode) {
-	case CLOCK_SECONDS:
-		tj_time_format_seconds(buf, sizeof(buf), ts);
-		break;
-	case CLOCK_RELATIVE:
-		tj_time_format_delta(buf, sizeof(buf), ts - (t->first_ts != TJ_TS_NONE ? t->first_ts : ts));
-		break;
-	default:
-		tj_clock_cache_format(&t->clock, buf, sizeof(buf), ts, t->mode == CLOCK_DATE);
-	}
+	format_ts(t, buf, sizeof(buf), ts);
 	put(t, buf);
 }
 
-static int flush_line(struct text *t)
+static enum tj_status flush_line(struct text *t)
 {
-	t->host->sbuf_append(&t->line, "\n", 1);
-	int rc = t->host->write(t->self, t->line.data, t->line.len);
-	t->line.len = 0;
+	const struct tj_host *h = t->host;
+	h->sbuf_append(t->line, "\n", 1);
+	enum tj_status rc = h->write(t->self, h->sbuf_data(t->line), h->sbuf_len(t->line));
+	h->sbuf_truncate(t->line, 0);
 	return rc;
 }
 
@@ -126,22 +120,25 @@ static size_t cat_int(char *buf, size_t len, size_t cap, int64_t v)
 
 static size_t format_ts(struct text *t, char *buf, size_t cap, int64_t ts)
 {
+	const struct tj_host *h = t->host;
 	if (ts == TJ_TS_NONE)
 		return (size_t)snprintf(buf, cap, "??:??:??.?????????");
 	switch (t->mode) {
 	case CLOCK_SECONDS:
-		return tj_time_format_seconds(buf, cap, ts);
+		return h->format_time(t->self, ts, TJ_TIME_SECONDS, buf, cap);
 	case CLOCK_RELATIVE:
-		return tj_time_format_delta(buf, cap,
-					    ts - (t->first_ts != TJ_TS_NONE ? t->first_ts : ts));
+		return h->format_time(t->self, ts - (t->first_ts != TJ_TS_NONE ? t->first_ts : ts),
+				      TJ_TIME_DELTA, buf, cap);
 	default:
-		return tj_clock_cache_format(&t->clock, buf, cap, ts, t->mode == CLOCK_DATE);
+		return h->format_time(t->self, ts,
+				      (t->mode == CLOCK_DATE ? TJ_TIME_DATE : TJ_TIME_CLOCK) | t->gmt,
+				      buf, cap);
 	}
 }
 
 /* The line is built in a stack buffer up to the event name (one append),
  * then the host appends the fields: no printf on this path. */
-static int text_event(void *state, const struct tj_event *ev, void *class_data)
+static enum tj_status text_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	struct text *t = state;
 	char pre[512];
@@ -154,7 +151,8 @@ static int text_event(void *state, const struct tj_event *ev, void *class_data)
 	if (t->last_ts == TJ_TS_NONE || ev->ts == TJ_TS_NONE)
 		n = cat(pre, n, sizeof(pre), "+?.?????????");
 	else
-		n += tj_time_format_delta(pre + n, sizeof(pre) - n, ev->ts - t->last_ts);
+		n += t->host->format_time(t->self, ev->ts - t->last_ts, TJ_TIME_DELTA, pre + n,
+					  sizeof(pre) - n);
 	n = cat(pre, n, sizeof(pre), ") ");
 	if (ev->ts != TJ_TS_NONE)
 		t->last_ts = ev->ts;
@@ -171,17 +169,17 @@ static int text_event(void *state, const struct tj_event *ev, void *class_data)
 		n = cat(pre, n, sizeof(pre), " ");
 	}
 	if (ev->tid >= 0) {
-		if (ev->procname)
-			n = cat(pre, n, sizeof(pre), ev->procname);
+		if (ev->comm)
+			n = cat(pre, n, sizeof(pre), ev->comm);
 		n = cat(pre, n, sizeof(pre), "/");
 		n = cat_int(pre, n, sizeof(pre), ev->tid);
 		n = cat(pre, n, sizeof(pre), " ");
 	}
 	n = cat(pre, n, sizeof(pre), ev->cls->name);
 	n = cat(pre, n, sizeof(pre), ": ");
-	t->line.len = 0;
-	t->host->sbuf_append(&t->line, pre, n);
-	t->host->format_fields(ev, &t->line);
+	t->host->sbuf_truncate(t->line, 0);
+	t->host->sbuf_append(t->line, pre, n);
+	t->host->format_fields(ev, t->line);
 	if (t->annotations && ev->nannotations) {
 		put(t, " =>");
 		for (uint32_t i = 0; i < ev->nannotations; i++) {
@@ -192,12 +190,12 @@ static int text_event(void *state, const struct tj_event *ev, void *class_data)
 	return flush_line(t);
 }
 
-static int text_discard(void *state, const struct tj_discard *d)
+static enum tj_status text_discard(void *state, const struct tj_discard *d)
 {
 	struct text *t = state;
 	char buf[160];
 
-	t->line.len = 0;
+	t->host->sbuf_truncate(t->line, 0);
 	put(t, "# [");
 	put_ts(t, d->end_ts != TJ_TS_NONE ? d->end_ts : d->begin_ts);
 	put(t, "] LOST: ");
@@ -228,7 +226,7 @@ static int text_discard(void *state, const struct tj_discard *d)
 static void text_fini(void *state)
 {
 	struct text *t = state;
-	t->host->sbuf_release(&t->line);
+	t->host->sbuf_free(t->line);
 	free(t);
 }
 
@@ -243,24 +241,8 @@ static const char *const param_help[] = {
 	NULL,
 };
 
-static const struct tj_plugin_desc desc = {
-	.abi_major = TJ_ABI_MAJOR,
-	.abi_minor = TJ_ABI_MINOR,
-	.size = sizeof(struct tj_plugin_desc),
-	.name = "text",
-	.version = "1.0",
-	.description = "annotated text timeline, one line per event (babeltrace2 style)",
-	.kind = TJ_KIND_EXPORTER,
-	.subscriptions = subscriptions,
-	.init = text_init,
-	.begin = text_begin,
-	.on_event = text_event,
-	.on_discard = text_discard,
-	.fini = text_fini,
-	.param_help = param_help,
-};
-
-TJ_EXPORT const struct tj_plugin_desc *tj_plugin_entry(void)
-{
-	return &desc;
-}
+TJ_PLUGIN_DEFINE(.name = "text", .version = "1.0",
+		 .description = "annotated text timeline, one line per event (babeltrace2 style)",
+		 .kind = TJ_KIND_EXPORTER, .subscriptions = subscriptions, .init = text_init,
+		 .begin = text_begin, .on_event = text_event, .on_discard = text_discard,
+		 .fini = text_fini, .param_help = param_help)

@@ -121,7 +121,7 @@ const char *fd_describe(struct analyzer *a, const struct thread *t, int64_t fd)
 
 static void note_new(struct analyzer *a, int64_t fd, const char *desc)
 {
-	a->host->sbuf_printf(&a->note, "ret %" PRId64 " = %s", fd, desc);
+	a->host->sbuf_printf(a->note, "ret %" PRId64 " = %s", fd, desc);
 }
 
 static int set_fd(struct analyzer *a, struct process *p, int64_t fd, const char *desc, int cloexec,
@@ -178,7 +178,7 @@ static int on_accept(struct analyzer *a, struct thread *t, struct process *p,
 		snprintf(desc, sizeof(desc), "%s from %s", base, peer);
 		if (fdtable_set(&p->fds, ret, desc, (flags & TJ_SOCK_CLOEXEC) != 0, 1))
 			return TJ_ENOMEM;
-		a->host->sbuf_printf(&a->note, "ret %" PRId64 " = new socket from %s", ret, peer);
+		a->host->sbuf_printf(a->note, "ret %" PRId64 " = new socket from %s", ret, peer);
 		return TJ_OK;
 	}
 	snprintf(desc, sizeof(desc), "%s accepted on fd %" PRId64, base, lfd);
@@ -213,7 +213,7 @@ static int on_pipe(struct analyzer *a, struct thread *t, struct process *p,
 	if (fdtable_set(&p->fds, (int64_t)rfd, "pipe (read end)", cloexec, 0) ||
 	    fdtable_set(&p->fds, (int64_t)wfd, "pipe (write end)", cloexec, 0))
 		return TJ_ENOMEM;
-	h->sbuf_printf(&a->note, "pipe fds %" PRIu64 " (read) and %" PRIu64 " (write)", rfd, wfd);
+	h->sbuf_printf(a->note, "pipe fds %" PRIu64 " (read) and %" PRIu64 " (write)", rfd, wfd);
 	return TJ_OK;
 }
 
@@ -340,7 +340,7 @@ int fd_on_statedump(struct analyzer *a, const struct cls_info *ci, const struct 
 	if (!get_int(a, ci, ev, F_PID, &pid) && get_int(a, ci, ev, F_FILE_TABLE, &table)) {
 		/* lttng-modules 2.11+: fds name a file table, which the
 		 * process_state events tie to a pid. */
-		void *v = imap_get(&a->file_tables, table);
+		void *v = tj_map_get(&a->file_tables, table);
 		pid = v ? (int64_t)(intptr_t)v - 1 : -1;
 	}
 	if (pid < 0 || !get_int(a, ci, ev, F_FD, &fd) || !fname)

@@ -1,4 +1,5 @@
 /* Per-process file descriptor tables (see fdtable.h). */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdlib.h>
 #include <string.h>
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "fdtable.h"
-#include "imap.h"
+#include "tjconv/map.h"
 #include "thread_model.h"
 #include "tjconv/plugin.h"
 
@@ -111,13 +111,13 @@ struct analyzer {
 	struct tj_plugin *self;
 	int annotate;              /* an exporter shows annotations */
 	int64_t first_ts, last_ts;
-	struct imap threads;       /* tid -> struct thread */
-	struct imap processes;     /* pid -> struct process */
-	struct imap file_tables;   /* statedump file_table_address -> pid + 1 */
-	struct imap class_infos;   /* class id -> struct cls_info, freed in fini */
+	struct tj_map threads;       /* tid -> struct thread */
+	struct tj_map processes;     /* pid -> struct process */
+	struct tj_map file_tables;   /* statedump file_table_address -> pid + 1 */
+	struct tj_map class_infos;   /* class id -> struct cls_info, freed in fini */
 	struct cpu *cpus;
 	uint32_t ncpus;
-	struct tj_sbuf note;       /* annotation scratch */
+	struct tj_sbuf *note;        /* annotation scratch */
 	uint64_t unknown_thread_events;
 	uint64_t syscalls, cut_syscalls;
 };
@@ -127,7 +127,7 @@ struct thread *thread_get(struct analyzer *a, int32_t tid, int create);
 struct process *process_get(struct analyzer *a, int32_t pid, int create);
 struct process *process_of(struct analyzer *a, const struct thread *t);
 struct cpu *cpu_get(struct analyzer *a, int32_t cpu);
-/* The thread an event belongs to: its vtid context, else its CPU's current. */
+/* The thread an event belongs to, as the core resolved it; NULL if unknown. */
 struct thread *thread_of_event(struct analyzer *a, const struct tj_event *ev);
 int thread_set_status(struct analyzer *a, struct thread *t, int64_t ts, enum thread_status s);
 int thread_set_comm(struct analyzer *a, struct thread *t, const char *comm);

@@ -4,6 +4,7 @@
  * the fd refers to and how long the thread was blocked; attaches readable
  * annotations ("6 bytes from socket fd 4") for the text exporter.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,7 @@
 
 static void note_reset(struct analyzer *a)
 {
-	a->note.len = 0;
-	if (a->note.data)
-		a->note.data[0] = '\0';
+	a->host->sbuf_truncate(a->note, 0);
 }
 
 /* "3.21 s", "12.5 ms", "40 us", "800 ns" */
@@ -26,13 +25,13 @@ static void note_duration(struct analyzer *a, int64_t ns)
 {
 	const struct tj_host *h = a->host;
 	if (ns >= 1000000000)
-		h->sbuf_printf(&a->note, "%.2f s", (double)ns / 1e9);
+		h->sbuf_printf(a->note, "%.2f s", (double)ns / 1e9);
 	else if (ns >= 1000000)
-		h->sbuf_printf(&a->note, "%.1f ms", (double)ns / 1e6);
+		h->sbuf_printf(a->note, "%.1f ms", (double)ns / 1e6);
 	else if (ns >= 1000)
-		h->sbuf_printf(&a->note, "%.1f us", (double)ns / 1e3);
+		h->sbuf_printf(a->note, "%.1f us", (double)ns / 1e3);
 	else
-		h->sbuf_printf(&a->note, "%" PRId64 " ns", ns);
+		h->sbuf_printf(a->note, "%" PRId64 " ns", ns);
 }
 
 static int64_t arg_int(const struct thread *t, const char *name, int64_t dflt)
@@ -103,8 +102,8 @@ int syscall_entry(struct analyzer *a, const struct cls_info *ci, const struct tj
 		const char *d = fd >= 0 ? fd_describe(a, t, fd) : NULL;
 		if (d) {
 			note_reset(a);
-			a->host->sbuf_printf(&a->note, "fd %" PRId64 " = %s", fd, d);
-			rc = a->host->annotate(a->self, ev, a->note.data);
+			a->host->sbuf_printf(a->note, "fd %" PRId64 " = %s", fd, d);
+			rc = a->host->annotate(a->self, ev, a->host->sbuf_data(a->note));
 		}
 	}
 	return rc;
@@ -150,10 +149,10 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 			}
 		}
 	if (has_ret) {
-		args[n++] = (struct tj_arg){.key = "ret", .type = TJ_ARG_INT, .v.i = ret};
+		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "ret", .type = TJ_ARG_INT, .v.i = ret};
 		const char *en = ret < 0 ? errno_name(-ret) : NULL;
 		if (en)
-			args[n++] = (struct tj_arg){.key = "errno", .type = TJ_ARG_STR, .v.s = en};
+			args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "errno", .type = TJ_ARG_STR, .v.s = en};
 	}
 	uint32_t nentry = n;
 	if (exit_ci && ev)
@@ -169,16 +168,16 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 			int64_t v;
 			const char *s;
 			if (h->field_int(ev, exit_ci->arg_fields[i], &v))
-				args[n++] = (struct tj_arg){.key = key, .type = TJ_ARG_INT, .v.i = v};
+				args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = key, .type = TJ_ARG_INT, .v.i = v};
 			else if ((s = h->field_str(ev, exit_ci->arg_fields[i])))
-				args[n++] = (struct tj_arg){.key = key, .type = TJ_ARG_STR, .v.s = s};
+				args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = key, .type = TJ_ARG_STR, .v.s = s};
 		}
 	if (fd_target)
-		args[n++] = (struct tj_arg){.key = "fd_target", .type = TJ_ARG_STR, .v.s = fd_target};
+		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "fd_target", .type = TJ_ARG_STR, .v.s = fd_target};
 	if (t->blocked_ns)
-		args[n++] = (struct tj_arg){.key = "blocked_ns", .type = TJ_ARG_INT, .v.i = t->blocked_ns};
-	if (a->note.len && n < MAX_SPAN_ARGS)
-		args[n++] = (struct tj_arg){.key = "note", .type = TJ_ARG_STR, .v.s = a->note.data};
+		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "blocked_ns", .type = TJ_ARG_INT, .v.i = t->blocked_ns};
+	if (a->host->sbuf_len(a->note) && n < MAX_SPAN_ARGS)
+		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "note", .type = TJ_ARG_STR, .v.s = a->host->sbuf_data(a->note)};
 
 	struct tj_record r = {
 		.size = sizeof(r),
@@ -208,21 +207,21 @@ static void describe_exit(struct analyzer *a, const struct thread *t, enum sys_o
 	const struct tj_host *h = a->host;
 	if (ret < 0) {
 		const char *en = errno_name(-ret);
-		h->sbuf_printf(&a->note, "ret %" PRId64 "%s%s", ret, en ? " " : "", en ? en : "");
+		h->sbuf_printf(a->note, "ret %" PRId64 "%s%s", ret, en ? " " : "", en ? en : "");
 	} else if (op == OP_READ && fd >= 0) {
 		if (ret == 0)
-			h->sbuf_printf(&a->note, "0 bytes: end of file on %s%sfd %" PRId64,
+			h->sbuf_printf(a->note, "0 bytes: end of file on %s%sfd %" PRId64,
 				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
 		else
-			h->sbuf_printf(&a->note, "%" PRId64 " bytes from %s%sfd %" PRId64, ret,
+			h->sbuf_printf(a->note, "%" PRId64 " bytes from %s%sfd %" PRId64, ret,
 				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
 	} else if (op == OP_WAIT) {
 		if (ret == 0)
-			h->sbuf_printf(&a->note, "timed out");
+			h->sbuf_printf(a->note, "timed out");
 		else
-			h->sbuf_printf(&a->note, "%" PRId64 " ready", ret);
+			h->sbuf_printf(a->note, "%" PRId64 " ready", ret);
 	} else if (op == OP_WRITE && fd >= 0) {
-		h->sbuf_printf(&a->note, "%" PRId64 " bytes to %s%sfd %" PRId64, ret,
+		h->sbuf_printf(a->note, "%" PRId64 " bytes to %s%sfd %" PRId64, ret,
 			       fd_short ? fd_short : "", fd_short ? " " : "", fd);
 	}
 	(void)t;
@@ -284,13 +283,13 @@ int syscall_exit(struct analyzer *a, const struct cls_info *ci, const struct tj_
 	if (has_ret)
 		describe_exit(a, t, t->sys_cls->op, ret, desc ? kind : NULL, fd);
 	if (t->blocked_ns >= 1000) {
-		h->sbuf_printf(&a->note, "%sblocked ", a->note.len ? ", " : "");
+		h->sbuf_printf(a->note, "%sblocked ", a->host->sbuf_len(a->note) ? ", " : "");
 		note_duration(a, t->blocked_ns);
 	}
 	rc = emit_span(a, t, ci, ev, has_ret, ret, fd_target, 0, t->sys_ts, ev->ts);
 	free(fd_target);
-	if (rc == TJ_OK && a->annotate && a->note.len)
-		rc = h->annotate(a->self, ev, a->note.data);
+	if (rc == TJ_OK && a->annotate && a->host->sbuf_len(a->note))
+		rc = h->annotate(a->self, ev, a->host->sbuf_data(a->note));
 	t->in_syscall = 0;
 	return rc;
 }
@@ -301,7 +300,7 @@ int syscalls_finish(struct analyzer *a)
 	struct thread *t;
 	int rc = TJ_OK;
 	note_reset(a);
-	while (rc == TJ_OK && (t = imap_next(&a->threads, &it, NULL)))
+	while (rc == TJ_OK && (t = tj_map_next(&a->threads, &it, NULL)))
 		if (t->in_syscall) {
 			rc = emit_span(a, t, NULL, NULL, 0, 0, NULL, TJ_REC_F_CUT_END, t->sys_ts,
 				       a->last_ts);

@@ -57,7 +57,7 @@ static enum ev_kind classify_syscall(const char *name, char *sys, size_t cap)
 	return K_OTHER;
 }
 
-static int sys_on_class(void *state, const struct tj_event_class *cls, void **class_data)
+static enum tj_status sys_on_class(void *state, const struct tj_event_class *cls, void **class_data)
 {
 	struct analyzer *a = state;
 	const struct tj_host *h = a->host;
@@ -114,7 +114,7 @@ static int sys_on_class(void *state, const struct tj_event_class *cls, void **cl
 		}
 	*class_data = ci;
 	/* The plugin frees class data in fini: remember it. */
-	return imap_put(&a->class_infos, (int64_t)cls->id, ci) ? TJ_ENOMEM : TJ_OK;
+	return tj_map_put(&a->class_infos, (int64_t)cls->id, ci) ? TJ_ENOMEM : TJ_OK;
 }
 
 static int get(struct analyzer *a, const struct cls_info *ci, const struct tj_event *ev,
@@ -210,7 +210,7 @@ static int on_statedump_process(struct analyzer *a, const struct cls_info *ci,
 	if (get(a, ci, ev, F_PID, &pid)) {
 		rc = thread_set_pid(a, t, (int32_t)pid);
 		if (rc == TJ_OK && get(a, ci, ev, F_FILE_TABLE, &table) &&
-		    imap_put(&a->file_tables, table, (void *)(intptr_t)(pid + 1)))
+		    tj_map_put(&a->file_tables, table, (void *)(intptr_t)(pid + 1)))
 			rc = TJ_ENOMEM;
 	}
 	if (rc == TJ_OK)
@@ -227,7 +227,7 @@ static int on_statedump_process(struct analyzer *a, const struct cls_info *ci,
 	return rc;
 }
 
-static int sys_on_event(void *state, const struct tj_event *ev, void *class_data)
+static enum tj_status sys_on_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	struct analyzer *a = state;
 	const struct cls_info *ci = class_data;
@@ -270,9 +270,9 @@ static int sys_on_event(void *state, const struct tj_event *ev, void *class_data
 	if (rc == TJ_OK && ci->kind == K_PROCESS_FREE) {
 		int64_t tid;
 		if (get(a, ci, ev, F_TID, &tid)) {
-			struct thread *t = imap_del(&a->threads, tid);
+			struct thread *t = tj_map_del(&a->threads, tid);
 			if (t && t->tid == t->pid) {
-				struct process *p = imap_del(&a->processes, t->pid);
+				struct process *p = tj_map_del(&a->processes, t->pid);
 				if (p) {
 					fdtable_release(&p->fds);
 					free(p);
@@ -284,7 +284,7 @@ static int sys_on_event(void *state, const struct tj_event *ev, void *class_data
 	return rc;
 }
 
-static int sys_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status sys_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct analyzer *a = calloc(1, sizeof(*a));
 	if (!a)
@@ -294,18 +294,23 @@ static int sys_init(const struct tj_host *host, struct tj_plugin *self, void **s
 	a->first_ts = a->last_ts = TJ_TS_NONE;
 	const char *ann = host->param(self, "annotations");
 	a->annotate = !ann || strcmp(ann, "false") != 0;
+	a->note = host->sbuf_new();
+	if (!a->note) {
+		free(a);
+		return TJ_ENOMEM;
+	}
 	*state = a;
 	return TJ_OK;
 }
 
-static int sys_begin(void *state, const struct tj_trace_info *info)
+static enum tj_status sys_begin(void *state, const struct tj_trace_info *info)
 {
 	struct analyzer *a = state;
 	a->first_ts = info->first_ts;
 	return TJ_OK;
 }
 
-static int sys_finish(void *state, const struct tj_run_stats *stats)
+static enum tj_status sys_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct analyzer *a = state;
 	(void)stats;
@@ -325,10 +330,10 @@ static void sys_fini(void *state)
 	size_t it = 0;
 	void *v;
 	threads_release(a);
-	while ((v = imap_next(&a->class_infos, &it, NULL)))
+	while ((v = tj_map_next(&a->class_infos, &it, NULL)))
 		free(v);
-	imap_release(&a->class_infos);
-	a->host->sbuf_release(&a->note);
+	tj_map_release(&a->class_infos);
+	a->host->sbuf_free(a->note);
 	free(a);
 }
 
@@ -347,25 +352,8 @@ static const char *const param_help[] = {
 	NULL,
 };
 
-static const struct tj_plugin_desc desc = {
-	.abi_major = TJ_ABI_MAJOR,
-	.abi_minor = TJ_ABI_MINOR,
-	.size = sizeof(struct tj_plugin_desc),
-	.name = "syscalls",
-	.version = "1.0",
-	.description = "syscall lifecycle: entry/exit spans, thread states, fd tables",
-	.kind = TJ_KIND_ANALYZER,
-	.subscriptions = subscriptions,
-	.init = sys_init,
-	.begin = sys_begin,
-	.on_class = sys_on_class,
-	.on_event = sys_on_event,
-	.finish = sys_finish,
-	.fini = sys_fini,
-	.param_help = param_help,
-};
-
-TJ_EXPORT const struct tj_plugin_desc *tj_plugin_entry(void)
-{
-	return &desc;
-}
+TJ_PLUGIN_DEFINE(.name = "syscalls", .version = "1.0",
+		 .description = "syscall lifecycle: entry/exit spans, thread states, fd tables",
+		 .kind = TJ_KIND_ANALYZER, .subscriptions = subscriptions, .init = sys_init,
+		 .begin = sys_begin, .on_class = sys_on_class, .on_event = sys_on_event,
+		 .finish = sys_finish, .fini = sys_fini, .param_help = param_help)

@@ -16,7 +16,7 @@ static int32_t pid_or_tid(const struct thread *t)
 
 struct thread *thread_get(struct analyzer *a, int32_t tid, int create)
 {
-	struct thread *t = imap_get(&a->threads, tid);
+	struct thread *t = tj_map_get(&a->threads, tid);
 	if (t || !create || tid < 0)
 		return t;
 	t = calloc(1, sizeof(*t));
@@ -27,7 +27,7 @@ struct thread *thread_get(struct analyzer *a, int32_t tid, int create)
 	t->status = TS_UNKNOWN;
 	t->since = TJ_TS_NONE;
 	t->born_ts = TJ_TS_NONE;
-	if (imap_put(&a->threads, tid, t)) {
+	if (tj_map_put(&a->threads, tid, t)) {
 		free(t);
 		return NULL;
 	}
@@ -36,14 +36,14 @@ struct thread *thread_get(struct analyzer *a, int32_t tid, int create)
 
 struct process *process_get(struct analyzer *a, int32_t pid, int create)
 {
-	struct process *p = imap_get(&a->processes, pid);
+	struct process *p = tj_map_get(&a->processes, pid);
 	if (p || !create || pid < 0)
 		return p;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->pid = pid;
-	if (imap_put(&a->processes, pid, p)) {
+	if (tj_map_put(&a->processes, pid, p)) {
 		free(p);
 		return NULL;
 	}
@@ -74,23 +74,21 @@ struct cpu *cpu_get(struct analyzer *a, int32_t cpu)
 	return &a->cpus[cpu];
 }
 
+/* The core resolved the event's thread (context, else its CPU's current
+ * thread) and, when it knows them, its pid and name. */
 struct thread *thread_of_event(struct analyzer *a, const struct tj_event *ev)
 {
 	struct thread *t;
-	if (ev->tid >= 0) {
-		t = thread_get(a, ev->tid, 1);
-		if (t && t->pid < 0 && ev->pid >= 0)
-			thread_set_pid(a, t, ev->pid);
-		if (t && ev->procname && !t->comm[0])
-			thread_set_comm(a, t, ev->procname);
-		return t;
-	}
-	struct cpu *c = cpu_get(a, ev->cpu);
-	if (!c || c->tid < 0) {
+	if (ev->tid < 0) {
 		a->unknown_thread_events++;
 		return NULL;
 	}
-	return thread_get(a, c->tid, 1);
+	t = thread_get(a, ev->tid, 1);
+	if (t && t->pid < 0 && ev->pid >= 0)
+		thread_set_pid(a, t, ev->pid);
+	if (t && ev->comm && !t->comm[0])
+		thread_set_comm(a, t, ev->comm);
+	return t;
 }
 
 static int emit_name(struct analyzer *a, uint32_t kind, int32_t pid, int32_t tid, const char *name)
@@ -187,8 +185,8 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 	const struct thread *t = thread_get(a, c->tid, 0);
 	char name[64];
 	struct tj_arg args[2] = {
-		{.key = "tid", .type = TJ_ARG_INT, .v.i = c->tid},
-		{.key = "pid", .type = TJ_ARG_INT, .v.i = t ? pid_or_tid(t) : c->tid},
+		TJ_ARG_I("tid", c->tid),
+		TJ_ARG_I("pid", t ? pid_or_tid(t) : c->tid),
 	};
 	snprintf(name, sizeof(name), "%s %d", t && t->comm[0] ? t->comm : "?", (int)c->tid);
 	struct tj_record r = {
@@ -217,11 +215,6 @@ int cpu_switch(struct analyzer *a, int32_t cpu, int64_t ts, int32_t next_tid)
 	int rc = emit_cpu(a, cpu, c, ts, c->since == TJ_TS_NONE ? TJ_REC_F_CUT_BEGIN : 0);
 	c->tid = next_tid;
 	c->since = ts;
-	if (rc == TJ_OK) {
-		const struct thread *t = thread_get(a, next_tid, 0);
-		rc = a->host->cpu_thread(a->self, cpu, next_tid, t ? pid_or_tid(t) : next_tid,
-					 t ? t->comm : NULL);
-	}
 	return rc;
 }
 
@@ -290,7 +283,7 @@ int threads_finish(struct analyzer *a)
 	size_t it = 0;
 	struct thread *t;
 	int rc = TJ_OK;
-	while (rc == TJ_OK && (t = imap_next(&a->threads, &it, NULL)))
+	while (rc == TJ_OK && (t = tj_map_next(&a->threads, &it, NULL)))
 		rc = emit_state(a, t, a->last_ts, TJ_REC_F_CUT_END);
 	for (uint32_t c = 0; rc == TJ_OK && c < a->ncpus; c++)
 		rc = emit_cpu(a, (int32_t)c, &a->cpus[c], a->last_ts, TJ_REC_F_CUT_END);
@@ -301,15 +294,15 @@ void threads_release(struct analyzer *a)
 {
 	size_t it = 0;
 	void *v;
-	while ((v = imap_next(&a->threads, &it, NULL)))
+	while ((v = tj_map_next(&a->threads, &it, NULL)))
 		free(v);
-	imap_release(&a->threads);
+	tj_map_release(&a->threads);
 	it = 0;
-	while ((v = imap_next(&a->processes, &it, NULL))) {
+	while ((v = tj_map_next(&a->processes, &it, NULL))) {
 		fdtable_release(&((struct process *)v)->fds);
 		free(v);
 	}
-	imap_release(&a->processes);
-	imap_release(&a->file_tables);
+	tj_map_release(&a->processes);
+	tj_map_release(&a->file_tables);
 	free(a->cpus);
 }

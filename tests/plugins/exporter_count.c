@@ -14,7 +14,7 @@ struct state {
 	unsigned long long events;
 };
 
-static int count_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status count_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct state *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -25,7 +25,7 @@ static int count_init(const struct tj_host *host, struct tj_plugin *self, void *
 	return TJ_OK;
 }
 
-static int count_on_event(void *state, const struct tj_event *ev, void *class_data)
+static enum tj_status count_on_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	struct state *s = state;
 	(void)ev;
@@ -34,7 +34,7 @@ static int count_on_event(void *state, const struct tj_event *ev, void *class_da
 	return TJ_OK;
 }
 
-static int count_finish(void *state, const struct tj_run_stats *stats)
+static enum tj_status count_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct state *s = state;
 	char line[64];

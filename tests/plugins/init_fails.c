@@ -8,14 +8,14 @@
 
 #include "tjconv/plugin.h"
 
-static int init_fails_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status init_fails_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	*state = NULL;
 	host->error(self, "init_fails: simulated failure (this plugin always fails)");
 	return TJ_ERROR;
 }
 
-static int init_fails_on_event(void *state, const struct tj_event *ev, void *class_data)
+static enum tj_status init_fails_on_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	(void)state;
 	(void)ev;

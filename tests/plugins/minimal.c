@@ -22,7 +22,7 @@ struct state {
 	struct cls_data *classes;
 };
 
-static int minimal_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status minimal_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct state *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -33,7 +33,7 @@ static int minimal_init(const struct tj_host *host, struct tj_plugin *self, void
 	return TJ_OK;
 }
 
-static int minimal_on_class(void *state, const struct tj_event_class *cls, void **class_data)
+static enum tj_status minimal_on_class(void *state, const struct tj_event_class *cls, void **class_data)
 {
 	struct state *s = state;
 	struct cls_data *c = calloc(1, sizeof(*c));
@@ -46,7 +46,7 @@ static int minimal_on_class(void *state, const struct tj_event_class *cls, void 
 	return TJ_OK;
 }
 
-static int minimal_on_event(void *state, const struct tj_event *ev, void *class_data)
+static enum tj_status minimal_on_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	struct state *s = state;
 	struct cls_data *c = class_data;
@@ -61,7 +61,7 @@ static int minimal_on_event(void *state, const struct tj_event *ev, void *class_
 	return s->host->annotate(s->self, ev, text);
 }
 
-static int minimal_finish(void *state, const struct tj_run_stats *stats)
+static enum tj_status minimal_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct state *s = state;
 	(void)stats;

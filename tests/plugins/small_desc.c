@@ -8,7 +8,7 @@
 
 #include "tjconv/plugin.h"
 
-static int small_desc_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status small_desc_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	(void)host;
 	(void)self;

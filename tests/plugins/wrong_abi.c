@@ -6,7 +6,7 @@
 
 #include "tjconv/plugin.h"
 
-static int wrong_abi_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status wrong_abi_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	(void)host;
 	(void)self;

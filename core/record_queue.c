@@ -1,0 +1,150 @@
+/*
+ * The per-event record queue (see record_queue.h).  Strings are copied into
+ * one buffer and referred to by offset, since the buffer may move as it
+ * grows; pointers are rebuilt only when the records are delivered.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_queue.h"
+
+#define NO_STRING SIZE_MAX
+
+struct tj_queued_record {
+	struct tj_record rec;  /* string pointers unused until delivery */
+	size_t category, name; /* offsets into strings */
+	size_t first_arg;
+	const char *origin;
+};
+
+struct tj_queued_arg {
+	uint32_t type;
+	size_t key;
+	union {
+		int64_t i;
+		uint64_t u;
+		double d;
+		size_t s;
+	} v;
+};
+
+static size_t keep_string(struct tj_record_queue *q, const char *s, int *failed)
+{
+	if (!s)
+		return NO_STRING;
+	size_t off = q->strings.len;
+	if (tj_sbuf_append(&q->strings, s, strlen(s) + 1))
+		*failed = 1;
+	return off;
+}
+
+static const char *string_at(const struct tj_record_queue *q, size_t off)
+{
+	return off == NO_STRING ? NULL : q->strings.data + off;
+}
+
+int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
+			 const char *origin)
+{
+	int failed = 0;
+	if (q->nrecs == q->cap_recs) {
+		size_t cap = q->cap_recs ? q->cap_recs * 2 : 16;
+		struct tj_queued_record *v = realloc(q->recs, cap * sizeof(*v));
+		if (!v)
+			return TJ_ENOMEM;
+		q->recs = v;
+		q->cap_recs = cap;
+	}
+	struct tj_queued_record *qr = &q->recs[q->nrecs];
+	memset(qr, 0, sizeof(*qr));
+	/* A plugin built against an older header knows a shorter record. */
+	size_t n = rec->size < sizeof(qr->rec) ? rec->size : sizeof(qr->rec);
+	memcpy(&qr->rec, rec, n);
+	qr->rec.size = sizeof(qr->rec);
+	qr->origin = origin;
+	qr->category = keep_string(q, rec->category, &failed);
+	qr->name = keep_string(q, rec->name, &failed);
+	qr->first_arg = q->nargs;
+	uint32_t nargs = rec->args ? rec->nargs : 0;
+	size_t stride = nargs && rec->args[0].size ? rec->args[0].size : sizeof(struct tj_arg);
+	if (q->nargs + nargs > q->cap_args) {
+		size_t cap = q->cap_args ? q->cap_args : 32;
+		while (cap < q->nargs + nargs)
+			cap *= 2;
+		struct tj_queued_arg *v = realloc(q->args, cap * sizeof(*v));
+		if (!v)
+			return TJ_ENOMEM;
+		q->args = v;
+		q->cap_args = cap;
+	}
+	for (uint32_t i = 0; i < nargs; i++) {
+		const struct tj_arg *a = (const struct tj_arg *)((const char *)rec->args + i * stride);
+		struct tj_queued_arg *qa = &q->args[q->nargs++];
+		qa->type = a->type;
+		qa->key = keep_string(q, a->key, &failed);
+		if (a->type == TJ_ARG_STR)
+			qa->v.s = keep_string(q, a->v.s, &failed);
+		else
+			qa->v.u = a->v.u; /* the union's widest integer member */
+		if (a->type == TJ_ARG_DOUBLE)
+			qa->v.d = a->v.d;
+	}
+	qr->rec.nargs = nargs;
+	if (failed)
+		return TJ_ENOMEM;
+	q->nrecs++;
+	return TJ_OK;
+}
+
+int tj_record_queue_drain(struct tj_record_queue *q,
+			  int (*deliver)(void *ud, const struct tj_record *rec), void *ud)
+{
+	int rc = TJ_OK;
+	for (size_t i = 0; rc == TJ_OK && i < q->nrecs; i++) {
+		struct tj_queued_record *qr = &q->recs[i];
+		struct tj_record r = qr->rec;
+		r.category = string_at(q, qr->category);
+		r.name = string_at(q, qr->name);
+		r.origin = qr->origin;
+		r.args = NULL;
+		if (r.nargs) {
+			if (r.nargs > q->cap_view) {
+				struct tj_arg *v = realloc(q->view, r.nargs * sizeof(*v));
+				if (!v) {
+					rc = TJ_ENOMEM;
+					break;
+				}
+				q->view = v;
+				q->cap_view = r.nargs;
+			}
+			for (uint32_t k = 0; k < r.nargs; k++) {
+				const struct tj_queued_arg *qa = &q->args[qr->first_arg + k];
+				struct tj_arg *a = &q->view[k];
+				a->size = sizeof(*a);
+				a->type = qa->type;
+				a->key = string_at(q, qa->key);
+				if (qa->type == TJ_ARG_STR)
+					a->v.s = string_at(q, qa->v.s);
+				else if (qa->type == TJ_ARG_DOUBLE)
+					a->v.d = qa->v.d;
+				else
+					a->v.u = qa->v.u;
+			}
+			r.args = q->view;
+		}
+		rc = deliver(ud, &r);
+	}
+	q->nrecs = q->nargs = 0;
+	tj_sbuf_reset(&q->strings);
+	return rc;
+}
+
+void tj_record_queue_release(struct tj_record_queue *q)
+{
+	tj_sbuf_release(&q->strings);
+	free(q->recs);
+	free(q->args);
+	free(q->view);
+	memset(q, 0, sizeof(*q));
+}

@@ -1,0 +1,69 @@
+/*
+ * The state one conversion shares between its stages: the chosen plugins,
+ * the filters, the identity tables, the annotation and record buffers of the
+ * event being dispatched, the output and the totals.  Used by run.c (the
+ * lifecycle), dispatch.c (routing events and records) and host.c (the
+ * functions plugins call).  Nothing here crosses the plugin boundary.
+ */
+#ifndef TJ_CORE_RUN_STATE_H
+#define TJ_CORE_RUN_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "identity.h"
+#include "options.h"
+#include "output.h"
+#include "record_queue.h"
+#include "sbuf.h"
+
+/* What exporters are shown: the time window and --pid/--tid/--comm. */
+struct tj_filters {
+	const int64_t *pids, *tids;
+	size_t npids, ntids;
+	char *const *comms;
+	size_t ncomms;
+	int64_t begin_ts, end_ts; /* TJ_TS_NONE when open */
+	int annotations;          /* 0: exporters get no annotations */
+};
+
+struct tj_ann_slot {
+	const char *plugin;
+	size_t offset; /* into tj_run.ann_text */
+};
+
+struct tj_run {
+	const struct tj_options *opts; /* parameters (host.c) */
+	struct tj_plugin **analyzers;
+	size_t nanalyzers;
+	struct tj_plugin *exporter;
+	struct tj_output *out;
+	struct tj_identity *identity;
+	struct tj_filters filt;
+	struct tj_trace_info info;
+
+	/* annotations of the event being dispatched */
+	struct tj_ann_slot *ann;
+	size_t nann, cap_ann;
+	struct tj_sbuf ann_text;
+	struct tj_annotation *ann_view;
+	size_t cap_view;
+	/* records emitted by the callback being run */
+	struct tj_record_queue records;
+
+	struct tj_run_stats stats;
+};
+
+/* host.c */
+const struct tj_host *tj_host_table(void);
+void tj_host_release_plugin(struct tj_plugin *p);
+
+/* dispatch.c */
+int tj_dispatch_class(struct tj_run *run, struct tj_class *cls);
+int tj_dispatch_event(struct tj_run *run, struct tj_class *cls, const struct tj_event *ev);
+int tj_dispatch_discard(struct tj_run *run, const struct tj_discard *d);
+/* Hand the records queued so far to the exporter (after a callback). */
+int tj_dispatch_records(struct tj_run *run);
+
+#endif
