@@ -20,6 +20,11 @@
 #define PRESCAN_MAX_EVENTS 200000
 /* Events that all carry a pid context have nothing to learn. */
 #define PRESCAN_CONTEXT_PROOF 4096
+/* Without lttng_statedump_end (not every session enables it): the
+ * statedump is over when none of its events came for this many events, or
+ * never started within the first PRESCAN_NO_STATEDUMP events. */
+#define PRESCAN_STATEDUMP_QUIET 5000
+#define PRESCAN_NO_STATEDUMP 20000
 
 enum id_kind {
 	IDK_NONE = 0,
@@ -50,6 +55,7 @@ struct tj_identity {
 	/* lookahead state */
 	int prescan_done;
 	uint64_t prescan_events, prescan_without_pid;
+	uint64_t prescan_last_statedump; /* event number, 0: none seen */
 };
 
 int tj_identity_new(struct tj_identity **out)
@@ -322,6 +328,8 @@ static int prescan_event(void *ud, struct tj_class *cls, const struct tj_event *
 		id->prescan_without_pid++;
 	if (cls->id_kind == IDK_SD_END)
 		return TJ_DONE;
+	if (strncmp(cls->pub.name, "lttng_statedump_", 16) == 0)
+		id->prescan_last_statedump = id->prescan_events;
 	if (cls->id_kind == IDK_SD_PROCESS && get_int(cls, ev, IF_A, &tid) &&
 	    get_int(cls, ev, IF_B, &pid) && pid >= 0 && pid <= INT32_MAX) {
 		int64_t cpu = -1;
@@ -337,6 +345,10 @@ static int prescan_event(void *ud, struct tj_class *cls, const struct tj_event *
 	if (id->prescan_events >= PRESCAN_MAX_EVENTS)
 		return TJ_DONE;
 	if (id->prescan_events >= PRESCAN_CONTEXT_PROOF && id->prescan_without_pid == 0)
+		return TJ_DONE;
+	if (id->prescan_last_statedump
+		    ? id->prescan_events - id->prescan_last_statedump >= PRESCAN_STATEDUMP_QUIET
+		    : id->prescan_events >= PRESCAN_NO_STATEDUMP)
 		return TJ_DONE;
 	return TJ_OK;
 }
