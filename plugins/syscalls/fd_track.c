@@ -209,6 +209,10 @@ static int on_pipe(struct analyzer *a, struct thread *t, struct process *p,
 	if (exit->f[F_FILDES] < 0 || !h->field_elem_uint(ev, exit->f[F_FILDES], 0, &rfd) ||
 	    !h->field_elem_uint(ev, exit->f[F_FILDES], 1, &wfd))
 		return TJ_OK;
+	/* A pipe's two fds differ: equal ones mean the tracer could not read
+	 * the user array (it records zeros), so the fds are unknown. */
+	if (rfd == wfd)
+		return TJ_OK;
 	int cloexec = (flags & TJ_O_CLOEXEC) != 0;
 	if (fdtable_set(&p->fds, (int64_t)rfd, "pipe (read end)", cloexec, 0) ||
 	    fdtable_set(&p->fds, (int64_t)wfd, "pipe (write end)", cloexec, 0))

@@ -37,9 +37,11 @@ static const char tjg_usage[] =
 	"         packets with network headers, softirqs, timer interrupts)\n"
 	"  load   exactly N events of a busy server mix over K CPUs (syscalls,\n"
 	"         scheduling among ~50 threads, interrupts, network)\n"
+	"  lost-exits  2 CPUs: syscall entries and exits lost in discarded-events\n"
+	"         ranges (lone exits, cut entries, mismatched exits, re-entry)\n"
 	"\n"
 	"options:\n"
-	"  -s, --scenario NAME     ncat or load\n"
+	"  -s, --scenario NAME     ncat, load or lost-exits\n"
 	"  -o, --output DIR        output trace directory\n"
 	"  -n, --events N          load: number of events to write (required)\n"
 	"  -c, --cpus K            load: number of CPUs/streams (default 4, max 128)\n"
@@ -195,7 +197,7 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		return TJG_ERR_USAGE;
 	}
 	if (!o->scenario) {
-		tjg_error_append("missing --scenario (ncat or load)");
+		tjg_error_append("missing --scenario (ncat, load or lost-exits)");
 		return TJG_ERR_USAGE;
 	}
 	if (!o->outdir) {
@@ -211,6 +213,8 @@ static const struct tjg_scenario *tjg_scenario_find(const char *name)
 		return &tjg_scenario_ncat;
 	if (strcmp(name, tjg_scenario_load.name) == 0)
 		return &tjg_scenario_load;
+	if (strcmp(name, tjg_scenario_lost_exits.name) == 0)
+		return &tjg_scenario_lost_exits;
 	return NULL;
 }
 
@@ -311,7 +315,7 @@ int main(int argc, char **argv)
 	if (rc == TJG_OK) {
 		sc = tjg_scenario_find(cli.opts.scenario);
 		if (!sc) {
-			tjg_error_append("unknown scenario '%s' (ncat or load)", cli.opts.scenario);
+			tjg_error_append("unknown scenario '%s' (ncat, load or lost-exits)", cli.opts.scenario);
 			rc = TJG_ERR_USAGE;
 		} else {
 			rc = tjg_check_scenario_args(sc, &cli);

@@ -60,6 +60,7 @@ struct tjg_scenario {
 
 extern const struct tjg_scenario tjg_scenario_ncat;
 extern const struct tjg_scenario tjg_scenario_load;
+extern const struct tjg_scenario tjg_scenario_lost_exits;
 
 /* Create dir, or accept it if it is an empty directory. */
 int tjg_outdir_prepare(const char *dir);
