@@ -139,6 +139,7 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 	span_name(a, t, exit_ci, ev, name, sizeof(name));
 	if (t->in_syscall)
 		for (uint32_t i = 0; i < t->nargs && n < MAX_ARGS; i++, n++) {
+			args[n].size = sizeof(args[n]);
 			args[n].key = t->args[i].name;
 			if (t->args[i].is_str) {
 				args[n].type = TJ_ARG_STR;
@@ -149,10 +150,10 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 			}
 		}
 	if (has_ret) {
-		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "ret", .type = TJ_ARG_INT, .v.i = ret};
+		args[n++] = (struct tj_arg)TJ_ARG_I("ret", ret);
 		const char *en = ret < 0 ? errno_name(-ret) : NULL;
 		if (en)
-			args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "errno", .type = TJ_ARG_STR, .v.s = en};
+			args[n++] = (struct tj_arg)TJ_ARG_S("errno", en);
 	}
 	uint32_t nentry = n;
 	if (exit_ci && ev)
@@ -168,16 +169,16 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 			int64_t v;
 			const char *s;
 			if (h->field_int(ev, exit_ci->arg_fields[i], &v))
-				args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = key, .type = TJ_ARG_INT, .v.i = v};
+				args[n++] = (struct tj_arg)TJ_ARG_I(key, v);
 			else if ((s = h->field_str(ev, exit_ci->arg_fields[i])))
-				args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = key, .type = TJ_ARG_STR, .v.s = s};
+				args[n++] = (struct tj_arg)TJ_ARG_S(key, s);
 		}
 	if (fd_target)
-		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "fd_target", .type = TJ_ARG_STR, .v.s = fd_target};
+		args[n++] = (struct tj_arg)TJ_ARG_S("fd_target", fd_target);
 	if (t->blocked_ns)
-		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "blocked_ns", .type = TJ_ARG_INT, .v.i = t->blocked_ns};
+		args[n++] = (struct tj_arg)TJ_ARG_I("blocked_ns", t->blocked_ns);
 	if (a->host->sbuf_len(a->note) && n < MAX_SPAN_ARGS)
-		args[n++] = (struct tj_arg){.size = sizeof(struct tj_arg), .key = "note", .type = TJ_ARG_STR, .v.s = a->host->sbuf_data(a->note)};
+		args[n++] = (struct tj_arg)TJ_ARG_S("note", a->host->sbuf_data(a->note));
 
 	struct tj_record r = {
 		.size = sizeof(r),

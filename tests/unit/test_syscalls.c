@@ -34,6 +34,8 @@ struct fclass {
 
 struct fevent {
 	int64_t ints[MAX_FIELDS];
+	int64_t arr[MAX_FIELDS][16]; /* "[1,2,3]": an array of integers */
+	int arrlen[MAX_FIELDS];      /* -1: not an array */
 	char strs[MAX_FIELDS][64];
 	int is_str[MAX_FIELDS];
 };
@@ -129,18 +131,15 @@ static const char *h_str(const struct tj_event *ev, tj_field f)
 
 static int64_t h_len(const struct tj_event *ev, tj_field f)
 {
-	(void)ev;
-	(void)f;
-	return -1;
+	return f >= 0 && f < MAX_FIELDS ? ev_of(ev)->arrlen[f] : -1;
 }
 
 static int h_elem(const struct tj_event *ev, tj_field f, uint64_t i, uint64_t *out)
 {
-	(void)ev;
-	(void)f;
-	(void)i;
-	(void)out;
-	return 0;
+	if (f < 0 || f >= MAX_FIELDS || ev_of(ev)->arrlen[f] < 0 || i >= (uint64_t)ev_of(ev)->arrlen[f])
+		return 0;
+	*out = (uint64_t)ev_of(ev)->arr[f][i];
+	return 1;
 }
 
 static uint32_t h_count(const struct tj_event_class *pub)
@@ -307,6 +306,8 @@ static void feed(int64_t ts, int32_t tid, int32_t pid, const char *spec)
 	int n = 0;
 	struct fevent fe;
 	memset(&fe, 0, sizeof(fe));
+	for (int i = 0; i < MAX_FIELDS; i++)
+		fe.arrlen[i] = -1;
 	snprintf(buf, sizeof(buf), "%s", spec);
 	char *name = p;
 	p = strchr(p, ' ');
@@ -318,13 +319,24 @@ static void feed(int64_t ts, int32_t tid, int32_t pid, const char *spec)
 		assert_non_null(eq);
 		*eq = '\0';
 		vals[n] = eq + 1;
-		if (*vals[n] == '"') {
+		if (*vals[n] == '[') {
+			char *q = vals[n] + 1;
+			fe.arrlen[n] = 0;
+			while (*q && *q != ']' && fe.arrlen[n] < 16) {
+				fe.arr[n][fe.arrlen[n]++] = strtoll(q, &q, 0);
+				if (*q == ',')
+					q++;
+			}
+			fe.is_str[n] = 1; /* not an integer */
+			fe.strs[n][0] = '\0';
+			p = *q ? q + 1 : NULL;
+		} else if (*vals[n] == '"') {
 			vals[n]++;
 			char *q = strchr(vals[n], '"');
 			*q = '\0';
 			p = q + 1;
 			fe.is_str[n] = 1;
-			snprintf(fe.strs[n], sizeof(fe.strs[n]), "%s", vals[n]);
+			snprintf(fe.strs[n], sizeof(fe.strs[n]), "%.63s", vals[n]);
 		} else {
 			char *sp = strchr(vals[n], ' ');
 			if (sp)
@@ -344,12 +356,12 @@ static void feed(int64_t ts, int32_t tid, int32_t pid, const char *spec)
 		assert_true(fx.nclasses < MAX_CLASSES);
 		c = &fx.classes[fx.nclasses];
 		memset(c, 0, sizeof(*c));
-		snprintf(c->name, sizeof(c->name), "%s", name);
+		snprintf(c->name, sizeof(c->name), "%.63s", name);
 		c->pub.size = sizeof(c->pub);
 		c->pub.id = (uint32_t)fx.nclasses++;
 		c->pub.name = c->name;
 		for (int i = 0; i < n; i++)
-			snprintf(c->fields[i], sizeof(c->fields[i]), "%s", names[i]);
+			snprintf(c->fields[i], sizeof(c->fields[i]), "%.31s", names[i]);
 		c->nfields = n;
 		assert_int_equal(fx.desc->on_class(fx.state, &c->pub, &c->class_data), TJ_OK);
 	} else {
@@ -567,7 +579,7 @@ static void accept4_names_the_new_socket_not_the_listener(void **unused)
 	feed(2011, 100, 100, "syscall_exit_listen ret=0");
 	feed(2020, 100, 100, "syscall_entry_accept4 fd=3 upeer_addrlen=16 flags=0");
 	feed(3020, 100, 100,
-	     "syscall_exit_accept4 ret=4 upeer_addrlen=16 family=2 sport=4444 v4addr=2130706433");
+	     "syscall_exit_accept4 ret=4 upeer_addrlen=16 family=2 sport=4444 v4addr=[127,0,0,1]");
 	assert_non_null(strstr(fx.note, "ret 4 = new socket from 127.0.0.1:4444"));
 	read_fd(3030, 100, 4);
 	const char *t4 = arg(span("read", 0), "fd_target");
@@ -614,14 +626,14 @@ static const struct rec *state_at(int32_t tid, int64_t ts)
 static void thread_states_follow_the_scheduler(void **unused)
 {
 	(void)unused;
-	const char *sw = "sched_switch prev_comm=\"a\" prev_tid=%d prev_prio=20 prev_state=%d "
-			 "next_comm=\"b\" next_tid=%d next_prio=20";
+#define SW "sched_switch prev_comm=\"a\" prev_tid=%d prev_prio=20 prev_state=%d " \
+	   "next_comm=\"b\" next_tid=%d next_prio=20"
 	char e[256];
 	feed(2000, 100, 100, "syscall_entry_read fd=0 count=10");
-	snprintf(e, sizeof(e), sw, 100, 1, 0); /* sleeps in the read */
+	snprintf(e, sizeof(e), SW, 100, 1, 0); /* sleeps in the read */
 	feed(2100, 100, 100, e);
 	feed(2500, 0, 0, "sched_waking comm=\"a\" tid=100 prio=20 target_cpu=0");
-	snprintf(e, sizeof(e), sw, 0, 0, 100);
+	snprintf(e, sizeof(e), SW, 0, 0, 100);
 	feed(2700, 0, 0, e);
 	feed(2800, 100, 100, "syscall_exit_read ret=6 buf=0");
 	feed(2900, 100, 100, "syscall_entry_getpid");
