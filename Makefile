@@ -30,6 +30,9 @@ PLUGIN_UTIL_OBJ := $(OBJ)/core/timefmt.o $(OBJ)/core/imap.o
 
 # Each directory under plugins/ and converters/ is one dlopen'd plugin.
 PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/*.c converters/*/*.c))))
+# Plugins built as a third party would build them: from include/tjconv alone,
+# without -Icore (a core header fails to compile) and without core objects.
+STANDALONE_PLUGIN_DIRS := converters/chrome-json
 PLUGIN_SO := $(foreach d,$(PLUGIN_DIRS),$(BUILD)/lib/tjconv/$(notdir $(d)).so)
 
 TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)
@@ -52,6 +55,7 @@ $(OBJ)/%.o: %.c
 
 # Plugin objects hide everything but the entry symbol.
 $(OBJ)/plugins/%.o $(OBJ)/converters/%.o: ALL_CFLAGS += -fvisibility=hidden
+$(foreach d,$(STANDALONE_PLUGIN_DIRS),$(OBJ)/$(d)/%.o): CPPFLAGS := $(filter-out -Icore,$(CPPFLAGS))
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -68,7 +72,8 @@ $(TJGEN): $(TJGEN_OBJ)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
 define plugin_rule
-$(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c)) $(PLUGIN_UTIL_OBJ)
+$(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c)) \
+		$(if $(filter $(1),$(STANDALONE_PLUGIN_DIRS)),,$(PLUGIN_UTIL_OBJ))
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  LD      $$@")
 	$$(Q)$$(CC) -shared $$(ALL_LDFLAGS) -o $$@ $$^ $$($(notdir $(1))_LIBS)
