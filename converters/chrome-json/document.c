@@ -6,6 +6,11 @@
  * and window, the run's totals and the exporter's own counters (what was
  * written, dropped or fixed).  Keys are listed in doc/chrome-json.md.
  */
+/* POSIX (strdup, gmtime_r) also under a strict -std=c11, as an out-of-tree
+ * build with only the tjconv-plugin.pc flags compiles it. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -8,6 +8,11 @@
  * state the exporter keeps while streaming; each value is a heap object
  * owned here and freed in cj_tracks_release.
  */
+/* POSIX (strdup, gmtime_r) also under a strict -std=c11, as an out-of-tree
+ * build with only the tjconv-plugin.pc flags compiles it. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include <stdlib.h>
 #include <string.h>
 
