@@ -34,6 +34,8 @@ PLUGIN_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden $(
 
 # Each directory under plugins/ and converters/ is one dlopen'd plugin.
 PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/*.c converters/*/*.c))))
+# Plugins built as a third party would build them: from include/tjconv alone,
+# without -Icore (a core header fails to compile) and without core objects.
 PLUGIN_SO := $(foreach d,$(PLUGIN_DIRS),$(BUILD)/lib/tjconv/$(notdir $(d)).so)
 
 TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)

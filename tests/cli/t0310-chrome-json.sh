@@ -33,7 +33,7 @@ FEED="$TMP/feeder"
 mkdir -p "$FEED"
 if ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-O2 -shared -fPIC -fvisibility=hidden -I"$TJ_TOP/include" \
-	"$TJ_TOP/tests/tools/chrome-feeder.c" "$TJ_TOP/converters/chrome-json/idmap.c" \
+	"$TJ_TOP/tests/tools/chrome-feeder.c" \
 	-o "$FEED/chrome-feeder.so" 2>"$TMP/feeder.err"; then
 	ok "the chrome-feeder test analyzer builds"
 else

@@ -3,8 +3,8 @@
  * real trace into every kind of model record, so the chrome-json exporter
  * (and the checker) are exercised on real traces independently of the
  * project's own analyzers.  Built by tests/cli/t0310-chrome-json.sh with
- *   cc -shared -fPIC -Iinclude tests/tools/chrome-feeder.c \
- *      converters/chrome-json/idmap.c -o feeder/chrome-feeder.so
+ *   cc -shared -fPIC -Iinclude tests/tools/chrome-feeder.c -o feeder/chrome-feeder.so
+ * (its only table is tjconv/map.h, header-only like every plugin header)
  *
  * From sched_switch: per-CPU "which thread ran" states, per-thread states
  * (running / wait-cpu / blocked), thread and process names, a flow chaining
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../converters/chrome-json/idmap.h"
+#include "tjconv/map.h"
 #include "tjconv/plugin.h"
 
 #define WEIRD "\x01\t\"q\\\x7f\xff\xc3(\xe2\x82\xed\xa0\x80\xf0\x9f\x98\x80"
@@ -59,7 +59,7 @@ struct feeder {
 	struct tj_plugin *self;
 	int weird, edge, edge_done;
 	int64_t first_ts, last_ts;
-	struct idmap thr;
+	struct tj_map thr; /* tid -> struct thr */
 	struct cpu *cpus;
 	size_t ncpus;
 	struct cls *classes;
@@ -81,12 +81,17 @@ static int emit(struct feeder *f, struct tj_record *r)
 
 static struct thr *thr_get(struct feeder *f, int32_t tid)
 {
-	int created;
-	struct thr *t = idmap_put(&f->thr, tid, &created);
-	if (t && created) {
-		t->out_ts = TJ_TS_NONE;
-		t->sys_ts = TJ_TS_NONE;
+	struct thr *t = tj_map_get(&f->thr, tid);
+	if (t)
+		return t;
+	if (!(t = calloc(1, sizeof(*t))))
+		return NULL;
+	if (tj_map_put(&f->thr, tid, t)) {
+		free(t);
+		return NULL;
 	}
+	t->out_ts = TJ_TS_NONE;
+	t->sys_ts = TJ_TS_NONE;
 	return t;
 }
 
@@ -121,7 +126,6 @@ static int feeder_init(const struct tj_host *host, struct tj_plugin *self, void 
 	f->weird = (v = host->param(self, "weird")) && strcmp(v, "1") == 0;
 	f->edge = (v = host->param(self, "edge")) && strcmp(v, "1") == 0;
 	f->first_ts = f->last_ts = TJ_TS_NONE;
-	idmap_init(&f->thr, sizeof(struct thr));
 	*state = f;
 	return TJ_OK;
 }
@@ -441,7 +445,7 @@ static int feeder_finish(void *state, const struct tj_run_stats *stats)
 	size_t it = 0;
 	int64_t tid;
 	struct thr *t;
-	while ((t = idmap_next(&f->thr, &it, &tid))) {
+	while ((t = tj_map_next(&f->thr, &it, &tid))) {
 		if (t->sys_ts == TJ_TS_NONE || t->sys_ts > f->last_ts)
 			continue;
 		struct tj_record r;
@@ -465,7 +469,11 @@ static int feeder_finish(void *state, const struct tj_run_stats *stats)
 static void feeder_fini(void *state)
 {
 	struct feeder *f = state;
-	idmap_release(&f->thr);
+	size_t it = 0;
+	struct thr *t;
+	while ((t = tj_map_next(&f->thr, &it, NULL)))
+		free(t);
+	tj_map_release(&f->thr);
 	free(f->cpus);
 	while (f->classes) {
 		struct cls *n = f->classes->next;

@@ -5,9 +5,8 @@
  * nanosecond-to-microsecond and double formatting at their extremes, and
  * buffering (tiny buffers, oversized writes, a failing sink).  A fuzz loop
  * checks random bytes always come out as a valid JSON string, with an
- * independent decoder.  Also the exporter's id map (idmap.c: insert, find,
- * delete with backward shift) against a plain array.  Plugins are not part
- * of the core library, so both files are compiled into this test directly.
+ * independent decoder.  Plugins are not part of the core library, so
+ * jsonw.c is compiled into this test directly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +17,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../converters/chrome-json/idmap.c"
 #include "../../converters/chrome-json/jsonw.c"
 
 struct mem {
@@ -360,56 +358,6 @@ static void test_fuzz(void **state)
 	}
 }
 
-static void test_idmap(void **state)
-{
-	enum { N = 512 };
-	static int64_t ref[N]; /* value stored for key i - 256, or -1 */
-	struct idmap m;
-	(void)state;
-	idmap_init(&m, sizeof(int64_t));
-	assert_null(idmap_get(&m, 5));
-	idmap_del(&m, 5);
-	for (int i = 0; i < N; i++)
-		ref[i] = -1;
-	srand(7);
-	for (int step = 0; step < 200000; step++) {
-		int k = rand() % N;
-		int64_t key = (int64_t)(k - 256) * 4096; /* clustered hashes */
-		if (rand() % 3) {
-			int created;
-			int64_t *v = idmap_put(&m, key, &created);
-			assert_non_null(v);
-			assert_int_equal(created, ref[k] < 0);
-			if (created)
-				assert_int_equal(*v, 0);
-			*v = step;
-			ref[k] = step;
-		} else {
-			idmap_del(&m, key);
-			ref[k] = -1;
-		}
-		if (step % 997 == 0) {
-			size_t n = 0, it = 0;
-			int64_t kk, *v;
-			for (int i = 0; i < N; i++) {
-				int64_t *got = idmap_get(&m, (int64_t)(i - 256) * 4096);
-				if (ref[i] < 0) {
-					assert_null(got);
-				} else {
-					assert_non_null(got);
-					assert_int_equal(*got, ref[i]);
-					n++;
-				}
-			}
-			assert_int_equal(m.n, n);
-			while ((v = idmap_next(&m, &it, &kk)))
-				n--;
-			assert_int_equal(n, 0);
-		}
-	}
-	idmap_release(&m);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,7 +369,6 @@ int main(void)
 		cmocka_unit_test(test_doubles),
 		cmocka_unit_test(test_buffering),
 		cmocka_unit_test(test_fuzz),
-		cmocka_unit_test(test_idmap),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

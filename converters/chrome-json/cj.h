@@ -1,0 +1,144 @@
+/*
+ * Internal header of the chrome-json exporter: the state shared by its files
+ * (chrome.c the plugin and record writer, tracks.c the track layout,
+ * document.c the JSON document around the trace events) and the few event
+ * primitives all of them write with.  Only the public tjconv headers and
+ * this directory's are included, so the plugin builds against the installed
+ * plugin headers alone.  Nothing in tracks.c or document.c calls the host: host
+ * calls stay in chrome.c, which keeps an ABI change there.
+ */
+#ifndef TJ_CHROME_CJ_H
+#define TJ_CHROME_CJ_H
+
+#include <stdint.h>
+
+#include "jsonw.h"
+#include "tjconv/map.h"
+#include "tjconv/plugin.h"
+
+/*
+ * Synthetic pid/tid numbers.  Real Linux ids stay below PID_MAX_LIMIT
+ * (4194304); everything synthetic is at least TID_STATE_BASE and below 2^31,
+ * so no reader that stores ids in an int32 or a uint32 sees a collision.
+ */
+#define TID_STATE_BASE INT64_C(1000000000)      /* state track of tid T */
+#define TID_IDLE_BASE INT64_C(1900000000)       /* swapper (tid 0) on cpu N */
+#define TID_IDLE_STATE_BASE INT64_C(1950000000) /* its state track */
+#define PID_CPUS INT64_C(2000000000)            /* pseudo-process "CPUs" */
+#define TID_CPU_BASE INT64_C(2000000000)        /* track of cpu N */
+#define PID_GLOBAL INT64_C(2100000000)          /* pseudo-process "Trace" */
+#define TID_GLOBAL INT64_C(2100000000)
+#define MAX_CPU 50000000
+
+enum track_kind { TK_THREAD, TK_STATE, TK_IDLE, TK_IDLE_STATE, TK_CPU, TK_GLOBAL };
+
+/* Slices remembered per track to refuse partial overlaps (doc/chrome-json.md). */
+#define RING 8
+
+struct track {
+	int64_t pid;      /* pid the track was last written under */
+	int32_t ref;      /* the tid or cpu behind it */
+	uint8_t kind;
+	uint8_t named;    /* metadata written for the current pid */
+	uint8_t nring, pos;
+	struct {
+		int64_t b, e;
+	} ring[RING];     /* recent slices with dur > 0 */
+};
+
+struct named {
+	int64_t pid;      /* threads: the pid named under */
+	uint8_t sorted;   /* sort index written */
+	char *name;
+};
+
+/* Where a record goes: its JSON pid/tid and the track behind them. */
+struct loc {
+	int64_t pid, tid;
+	int kind;
+	int32_t ref;
+};
+
+struct cj {
+	const struct tj_host *host;
+	struct tj_plugin *self;
+	struct jsonw w;
+	int began, finished;
+	uint64_t nevents;       /* trace events written */
+	int64_t base;           /* ns subtracted from every timestamp */
+	int64_t last_ts;
+	struct tj_sbuf *env;    /* metadata known at begin(), pre-rendered */
+	const char *version;    /* tjconv's, from the trace info */
+	struct tj_map tracks;   /* synthetic tid -> struct track */
+	struct tj_map threads;  /* tid -> struct named */
+	struct tj_map procs;    /* pid -> struct named */
+	struct tj_map flows;    /* flow id -> cj_flow_open_mark, begun and not ended */
+	int cpus_named, global_named;
+	struct {
+		uint64_t records, spans, states, instants, flows, counters, names, unknown;
+		uint64_t dropped_overlap, dropped_non_finite, skipped_no_ts, clamped_dur;
+		uint64_t discards, flows_restarted, flows_dropped;
+	} st;
+};
+
+/* ---- event primitives (every file writes trace events with these) ---- */
+
+/* Separator and the opening of one trace event: {"ph":"X" */
+static inline void ev_open(struct cj *c, char ph)
+{
+	char head[] = ",\n{\"ph\":\"X\"";
+	head[9] = ph;
+	if (c->nevents++ == 0)
+		jsonw_raw(&c->w, head + 1, sizeof(head) - 2);
+	else
+		jsonw_raw(&c->w, head, sizeof(head) - 1);
+}
+
+static inline void ev_ts(struct cj *c, int64_t ts)
+{
+	jsonw_lit(&c->w, ",\"ts\":");
+	jsonw_ns_as_us(&c->w, ts - c->base);
+}
+
+static inline void ev_pidtid(struct cj *c, int64_t pid, int64_t tid)
+{
+	jsonw_lit(&c->w, ",\"pid\":");
+	jsonw_i64(&c->w, pid);
+	jsonw_lit(&c->w, ",\"tid\":");
+	jsonw_i64(&c->w, tid);
+}
+
+/* ---- tracks.c: track layout, names, overlap ring, flows in flight ---- */
+
+/* Where record r goes: a real (pid, tid) or one of the synthetic tracks. */
+void cj_locate(struct cj *c, const struct tj_record *r, struct loc *l);
+/* The track at l, its metadata written if not yet.  NULL when out of memory. */
+struct track *cj_track_get(struct cj *c, const struct loc *l);
+/* 1 when [b, e] partially overlaps a recent slice of the track. */
+int cj_track_overlaps(const struct track *t, int64_t b, int64_t e);
+void cj_track_remember(struct track *t, int64_t b, int64_t e);
+/* The last name given to tid, or NULL. */
+const char *cj_thread_name_borrow(struct cj *c, int32_t tid);
+/* TJ_REC_PROCESS_NAME / TJ_REC_THREAD_NAME: M events when the name is new. */
+int cj_process_name(struct cj *c, const struct tj_record *r);
+int cj_thread_name(struct cj *c, const struct tj_record *r);
+/* Flows begun and not ended, by id.  cj_flow_begin: TJ_OK or TJ_ENOMEM. */
+int cj_flow_is_open(const struct cj *c, uint64_t id);
+int cj_flow_begin(struct cj *c, uint64_t id);
+void cj_flow_end(struct cj *c, uint64_t id);
+/* Free every table (tracks, names, flows). */
+void cj_tracks_release(struct cj *c);
+
+/* ---- document.c: the JSON document around the trace events ---- */
+
+/* The metadata known at begin(), rendered into w (a buffer of its own; the
+ * info is borrowed for the begin() call only), to be written at the end. */
+void cj_doc_env(struct jsonw *w, const struct tj_trace_info *info, int64_t base,
+		const char *version);
+/* {"traceEvents":[ */
+void cj_doc_header(struct cj *c);
+/* The end of traceEvents and the metadata object: env (what cj_doc_env
+ * rendered, or NULL), the run's totals (stats may be NULL) and our own. */
+void cj_doc_finish(struct cj *c, const char *env, size_t envlen, const struct tj_run_stats *stats);
+
+#endif
