@@ -24,7 +24,10 @@
  * statedump is over when none of its events came for this many events, or
  * never started within the first PRESCAN_NO_STATEDUMP events. */
 #define PRESCAN_STATEDUMP_QUIET 5000
-#define PRESCAN_NO_STATEDUMP 20000
+#define PRESCAN_NO_STATEDUMP 100000
+/* LTTng starts the statedump when tracing starts: a trace that shows none
+ * in its first second has none to show. */
+#define PRESCAN_NO_STATEDUMP_NS INT64_C(1000000000)
 
 enum id_kind {
 	IDK_NONE = 0,
@@ -56,6 +59,7 @@ struct tj_identity {
 	int prescan_done;
 	uint64_t prescan_events, prescan_without_pid;
 	uint64_t prescan_last_statedump; /* event number, 0: none seen */
+	int64_t prescan_first_ts;
 };
 
 int tj_identity_new(struct tj_identity **out)
@@ -324,6 +328,8 @@ static int prescan_event(void *ud, struct tj_class *cls, const struct tj_event *
 	struct tj_identity *id = ud;
 	int64_t tid, pid;
 	id->prescan_events++;
+	if (id->prescan_first_ts == TJ_TS_NONE)
+		id->prescan_first_ts = ev->ts;
 	if (ev->pid < 0)
 		id->prescan_without_pid++;
 	if (cls->id_kind == IDK_SD_END)
@@ -348,7 +354,9 @@ static int prescan_event(void *ud, struct tj_class *cls, const struct tj_event *
 		return TJ_DONE;
 	if (id->prescan_last_statedump
 		    ? id->prescan_events - id->prescan_last_statedump >= PRESCAN_STATEDUMP_QUIET
-		    : id->prescan_events >= PRESCAN_NO_STATEDUMP)
+		    : id->prescan_events >= PRESCAN_NO_STATEDUMP ||
+			      (ev->ts != TJ_TS_NONE && id->prescan_first_ts != TJ_TS_NONE &&
+			       ev->ts - id->prescan_first_ts > PRESCAN_NO_STATEDUMP_NS))
 		return TJ_DONE;
 	return TJ_OK;
 }
@@ -358,7 +366,9 @@ int tj_identity_prescan(struct tj_identity *id, const char *path)
 	struct tj_reader *r = NULL;
 	struct tj_reader_callbacks cb = {.ud = id, .on_class = prescan_class,
 					 .on_event = prescan_event};
-	int rc = tj_reader_open_jobs(&r, path, 1);
+	int rc;
+	id->prescan_first_ts = TJ_TS_NONE;
+	rc = tj_reader_open_jobs(&r, path, 1);
 	if (rc == TJ_OK)
 		rc = tj_reader_start(r);
 	if (rc == TJ_OK)

@@ -63,6 +63,8 @@ int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
 	memcpy(&qr->rec, rec, n);
 	qr->rec.size = sizeof(qr->rec);
 	qr->origin = origin;
+	/* From here on only what the copy holds: fields past rec->size are 0. */
+	rec = &qr->rec;
 	qr->category = keep_string(q, rec->category, &failed);
 	qr->name = keep_string(q, rec->name, &failed);
 	qr->first_arg = q->nargs;

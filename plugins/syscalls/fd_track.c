@@ -186,7 +186,7 @@ static int on_accept(struct analyzer *a, struct thread *t, struct process *p,
 }
 
 /* connect: remember where the socket goes (entry carries the address). */
-static int on_connect(struct analyzer *a, struct thread *t, struct process *p)
+static int on_connect(struct thread *t, struct process *p)
 {
 	int64_t fd = -1;
 	char desc[256];
@@ -281,7 +281,7 @@ int fd_on_exit(struct analyzer *a, const struct cls_info *entry, struct thread *
 		return TJ_OK;
 	}
 	if (entry->op == OP_CONNECT)
-		return ret == 0 || ret == -TJ_EINPROGRESS ? on_connect(a, t, p) : TJ_OK;
+		return ret == 0 || ret == -TJ_EINPROGRESS ? on_connect(t, p) : TJ_OK;
 	if (ret < 0)
 		return TJ_OK;
 	switch (entry->op) {

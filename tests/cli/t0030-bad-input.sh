@@ -95,7 +95,7 @@ fi
 P=$TRACES/bt-lttng-modules-2.0-pre5
 check "babeltrace2 rejects bt-lttng-modules-2.0-pre5 too" \
 	sh -c "! babeltrace2 '$P' >/dev/null 2>&1"
-expect_fail "pre-CTF-1.8 trace" 1 "cannot read trace '$P': .*CTF 1\.8" -- "$P"
+expect_fail "pre-CTF-1.8 trace" 1 "CTF 1\.8.* \(cannot read trace '$P'\)" -- "$P"
 
 # ---- corrupt metadata -------------------------------------------------------------
 # Real LTTng metadata is packetized binary; babeltrace2 prints it as text
@@ -118,7 +118,7 @@ sed -i '100i this is not tsdl {' "$TMP/syntax/metadata"
 where=$(bt_line "$TMP/syntax")
 check_match "babeltrace2 finds the syntax error" "^At line 100 in" "$where"
 expect_fail "metadata syntax error" 1 \
-	"cannot read trace '$TMP/syntax': invalid CTF metadata: $where: syntax error" -- "$TMP/syntax"
+	"invalid CTF metadata: $where: syntax error.* \(cannot read trace '$TMP/syntax'\)" -- "$TMP/syntax"
 
 copy_trace "$TMP/textmeta" "$TMP/semantic"
 sed -i '0,/stream_id = 0;/s//stream_id = 7;/' "$TMP/semantic/metadata"
@@ -129,11 +129,11 @@ expect_fail "metadata naming an undefined stream class" 1 \
 
 copy_trace "$T" "$TMP/garbage"
 printf 'garbage\n' >"$TMP/garbage/metadata"
-expect_fail "garbage metadata" 1 "cannot read trace '$TMP/garbage': invalid CTF metadata" -- "$TMP/garbage"
+expect_fail "garbage metadata" 1 "invalid CTF metadata.* \(cannot read trace '$TMP/garbage'\)" -- "$TMP/garbage"
 check "garbage metadata: the message is the same on every run (no stray numbers)" \
 	test "$("$TJCONV" "$TMP/garbage" 2>&1)" = "$("$TJCONV" "$TMP/garbage" 2>&1)"
 : >"$TMP/garbage/metadata"
-expect_fail "empty metadata" 1 "cannot read trace '$TMP/garbage': invalid CTF metadata" -- "$TMP/garbage"
+expect_fail "empty metadata" 1 "invalid CTF metadata.* \(cannot read trace '$TMP/garbage'\)" -- "$TMP/garbage"
 
 # ---- truncated stream files ------------------------------------------------------
 # bt-tracefile-rotation/kernel/mychan_0_2 is one packet: header (magic, uuid,
@@ -162,13 +162,13 @@ else
 				"$(wc -l <"$TMP/bt.out")" "$("$TJCONV" -q "$d" 2>/dev/null | grep -c '^\[')"
 		else
 			expect_fail "truncated $what (at $off; babeltrace2 fails too)" 1 \
-				"cannot read trace '$d': stream file '$d/$F': " -- "$d"
+				"stream file '$d/$F': .* \(cannot read trace '$d'\)" -- "$d"
 		fi
 	done
 	# Relative trace path: libbabeltrace2 names files by absolute path.
 	(cd "$TMP" && "$TJCONV" "trunc-10" >/dev/null 2>"$TMP/rel.err")
 	check_match "truncated, trace given as a relative path: still names the stream file" \
-		"^tjconv: error: cannot read trace 'trunc-10': stream file '.*/trunc-10/$F': " \
+		"^tjconv: error: stream file '.*/trunc-10/$F': .* \(cannot read trace 'trunc-10'\)\$" \
 		"$(grep -v "^tjconv: notice: '$TJ_BUILD/lib/tjconv/" "$TMP/rel.err")"
 fi
 
@@ -185,7 +185,7 @@ check "corrupt event header: babeltrace2 fails" test "$btrc" -ne 0
 "$TJCONV" -q "$d" >"$TMP/tj.out" 2>/dev/null
 check_eq "corrupt event header: the events before it, as babeltrace2 printed them" \
 	"$(wc -l <"$TMP/bt.out")" "$(grep -c '^\[' "$TMP/tj.out")"
-expect_fail "corrupt event header" 1 "stream '$S': .*[Nn]o event class" -- "$d"
+expect_fail "corrupt event header" 1 "[Nn]o event class.* \\(cannot read stream '$S'\\)" -- "$d"
 check "corrupt event header: no libbabeltrace2 addresses in the message" \
 	test -z "$(grep -E 'addr=|0x[0-9a-f]{8,}' "$TMP/stderr")"
 

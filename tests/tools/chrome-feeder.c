@@ -115,7 +115,7 @@ static struct cpu *cpu_get(struct feeder *f, int32_t cpu)
 	return &f->cpus[cpu];
 }
 
-static int feeder_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static enum tj_status feeder_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct feeder *f = calloc(1, sizeof(*f));
 	const char *v;
@@ -130,7 +130,7 @@ static int feeder_init(const struct tj_host *host, struct tj_plugin *self, void 
 	return TJ_OK;
 }
 
-static int feeder_class(void *state, const struct tj_event_class *ec, void **class_data)
+static enum tj_status feeder_class(void *state, const struct tj_event_class *ec, void **class_data)
 {
 	struct feeder *f = state;
 	struct cls *c = calloc(1, sizeof(*c));
@@ -164,7 +164,7 @@ static int feeder_class(void *state, const struct tj_event_class *ec, void **cla
 static int edge_records(struct feeder *f, int64_t ts)
 {
 	struct tj_record r;
-	struct tj_arg a[1] = {{.key = "why", .type = TJ_ARG_STR, .v.s = "edge case"}};
+	struct tj_arg a[1] = {TJ_ARG_S("why", "edge case")};
 	int rc = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -219,6 +219,7 @@ static int ran(struct feeder *f, int32_t cpuno, struct cpu *cpu, int64_t now, in
 	r.track = TJ_TRACK_THREAD_STATE;
 	r.category = "thread_state";
 	r.name = "running";
+	a[0].size = a[1].size = sizeof(a[0]);
 	a[0].key = "cpu"; a[0].type = TJ_ARG_UINT; a[0].v.u = (uint64_t)cpuno;
 	a[1].key = "share"; a[1].type = TJ_ARG_DOUBLE; a[1].v.d = 0.5;
 	r.nargs = 2;
@@ -319,12 +320,12 @@ static int on_switch(struct feeder *f, const struct tj_event *ev, const struct c
 		if ((rc = emit(f, &r)))
 			return rc;
 	}
-	if (ev->pid > 0 && ev->procname) {
+	if (ev->pid > 0 && ev->comm) {
 		memset(&r, 0, sizeof(r));
 		r.kind = TJ_REC_PROCESS_NAME;
 		r.pid = ev->pid;
 		r.tid = -1;
-		r.name = decorate(f, ev->procname, nb, sizeof(nb));
+		r.name = decorate(f, ev->comm, nb, sizeof(nb));
 		if ((rc = emit(f, &r)))
 			return rc;
 	}
@@ -372,11 +373,13 @@ static int on_syscall(struct feeder *f, const struct tj_event *ev, const struct 
 	r.pid = ev->tid > 0 ? ev->pid : -1;
 	r.cpu = ev->cpu;
 	r.flags = t->sys_ts == TJ_TS_NONE ? TJ_REC_F_CUT_BEGIN : 0;
+	for (int i = 0; i < 5; i++)
+		a[i].size = sizeof(a[i]);
 	a[0].key = "ret"; a[0].type = TJ_ARG_INT; a[0].v.i = ret;
 	a[1].key = "ret_hex"; a[1].type = TJ_ARG_HEX; a[1].v.u = (uint64_t)ret;
 	a[2].key = "cpu"; a[2].type = TJ_ARG_UINT; a[2].v.u = (uint64_t)(ev->cpu < 0 ? 0 : ev->cpu);
 	a[3].key = f->weird ? "k" WEIRD : "comm"; a[3].type = TJ_ARG_STR;
-	a[3].v.s = ev->procname ? ev->procname : "?";
+	a[3].v.s = ev->comm ? ev->comm : "?";
 	a[4].key = "ms"; a[4].type = TJ_ARG_DOUBLE; a[4].v.d = (double)r.dur / 1e6;
 	r.nargs = 5;
 	r.args = a;
@@ -384,7 +387,7 @@ static int on_syscall(struct feeder *f, const struct tj_event *ev, const struct 
 	return emit(f, &r);
 }
 
-static int feeder_event(void *state, const struct tj_event *ev, void *class_data)
+static enum tj_status feeder_event(void *state, const struct tj_event *ev, void *class_data)
 {
 	struct feeder *f = state;
 	const struct cls *c = class_data;
@@ -434,7 +437,7 @@ static int feeder_event(void *state, const struct tj_event *ev, void *class_data
 	}
 }
 
-static int feeder_finish(void *state, const struct tj_run_stats *stats)
+static enum tj_status feeder_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct feeder *f = state;
 	int rc;
