@@ -12,6 +12,7 @@
 
 struct tj_run;
 struct tj_field_path;
+struct imap;
 
 /* One subscriber of an event class: the plugin and its per-class data. */
 struct tj_subscriber {
@@ -31,6 +32,9 @@ struct tj_class {
 	uint32_t nanalyzers;           /* subscribers[0..nanalyzers) are analyzers */
 	uint32_t nsubscribers;         /* then the exporter, if it subscribed */
 	struct tj_subscriber *subscribers;
+	/* tj_fields_format's text layouts of this class's field classes, made
+	 * on first use (field_format.c); freed by tj_class_release_fields. */
+	struct imap *format_plans;
 };
 
 /* A plugin found on the search path. */

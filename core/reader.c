@@ -1133,8 +1133,6 @@ void tj_reader_free(struct tj_reader *r)
 		free(r->classes[i]);
 	}
 	free(r->classes);
-	/* The cached layouts are keyed by field classes this reader owns. */
-	tj_fields_format_release();
 	for (size_t i = 0; i < r->nscs; i++) {
 		free(r->scs[i]->by_id);
 		free(r->scs[i]);
