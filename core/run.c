@@ -435,7 +435,7 @@ static int on_discard(void *ud, const struct tj_discard *d)
 /* ------------------------------------------------------------------ */
 /* lifecycle                                                           */
 
-/* Called at the first callback, once the first timestamp is known. */
+/* Called once the reader is started (the first timestamp is known). */
 static int ensure_begun(struct tj_run *run)
 {
 	if (run->began)
@@ -460,7 +460,6 @@ static int ensure_begun(struct tj_run *run)
 	}
 	run->info.begin_ts = run->begin_ts;
 	run->info.end_ts = run->end_ts;
-	tj_reader_set_stop(run->reader, run->end_ts);
 	for (size_t i = 0; i < run->nanalyzers + 1; i++) {
 		struct tj_plugin *p = i < run->nanalyzers ? run->analyzers[i] : run->exporter;
 		if (p->desc->begin) {
@@ -636,9 +635,11 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set)
 	rc = init_plugins(&run);
 	if (rc)
 		goto out;
-	rc = tj_reader_run(run.reader, &cb, TJ_TS_NONE);
+	rc = tj_reader_start(run.reader);
 	if (rc == TJ_OK)
 		rc = ensure_begun(&run);
+	if (rc == TJ_OK)
+		rc = tj_reader_run(run.reader, &cb, run.end_ts);
 	if (rc == TJ_OK)
 		rc = finish_plugins(&run);
 	if (rc == TJ_OK) {
