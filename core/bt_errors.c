@@ -3,7 +3,8 @@
  * often appends only a generic cause ("Cannot create trace") while the
  * reason ("At line 9 in metadata stream: ...") goes to its log; the
  * log-capture helpers redirect stderr around the call that fails and pick
- * the root message and the stream file it names.
+ * the root message and the stream file it names, and
+ * tj_bt_diagnose_source turns them into the reason a trace cannot be opened.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,3 +160,36 @@ void tj_log_capture_end(struct tj_log_capture *c, const char *trace_dir, char *m
 	free(real_dir);
 }
 
+
+void tj_bt_diagnose_source(const bt_component_class_source *fs, const char *name,
+			   const bt_value *params, const char *trace_dir)
+{
+	struct tj_log_capture cap;
+	char why[512], file[512];
+	int from_metadata;
+	const bt_component_source *pc;
+	bt_current_thread_clear_error();
+	bt_graph *probe = bt_graph_create(0);
+	tj_log_capture_begin(&cap);
+	if (probe)
+		bt_graph_add_source_component(probe, fs, name, params, BT_LOGGING_LEVEL_ERROR, &pc);
+	tj_log_capture_end(&cap, trace_dir, why, sizeof(why), file, sizeof(file), &from_metadata);
+	bt_graph_put_ref(probe);
+	if (!why[0]) {
+		tj_bt_error_take();
+		return;
+	}
+	bt_current_thread_clear_error();
+	if (strstr(why, "`major` attribute") || strstr(why, "`minor` attribute"))
+		tj_error_append("unsupported CTF version, tjconv reads CTF 1.8 (%s)", why);
+	else if (strstr(why, "plain text signature"))
+		/* libbabeltrace2 2.0 prints an uninitialized version here. */
+		tj_error_append("invalid CTF metadata: neither a packetized metadata "
+				"stream nor text starting with '/* CTF 1.8'");
+	else if (file[0])
+		tj_error_append("stream file '%s': %s", file, why);
+	else if (from_metadata)
+		tj_error_append("invalid CTF metadata: %s", why);
+	else
+		tj_error_append("invalid stream data: %s", why);
+}

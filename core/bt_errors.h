@@ -5,12 +5,21 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <babeltrace2/babeltrace.h>
+
 /* Append the root cause libbabeltrace2 recorded on this thread, trimmed to
  * one line, and clear it. */
 void tj_bt_error_take(void);
 /* Drop babeltrace2's debugging suffix ("...: msg-it-addr=0x..., ...") and
  * the final full stop, in place. */
 void tj_bt_message_trim(char *m);
+
+/* Adding source component `name` of class fs with params, reading
+ * trace_dir, failed: append why (bad metadata and where, the stream file
+ * that cannot be read, an unsupported CTF version).  Failure path only: it
+ * tries again in a throwaway graph with the error log captured. */
+void tj_bt_diagnose_source(const bt_component_class_source *fs, const char *name,
+			   const bt_value *params, const char *trace_dir);
 
 /* stderr redirected to a temporary file while a babeltrace2 call runs. */
 struct tj_log_capture {

@@ -12,6 +12,7 @@
 
 struct tj_run;
 struct tj_field_path;
+struct tj_map;
 
 /* One subscriber of an event class: the plugin and its per-class data. */
 struct tj_subscriber {
@@ -34,6 +35,9 @@ struct tj_class {
 	/* What the class tells the core about threads (identity.c). */
 	uint8_t id_kind;
 	tj_field id_f[6];
+	/* tj_fields_format's text layouts of this class's field classes, made
+	 * on first use (field_format.c); freed by tj_class_release_fields. */
+	struct tj_map *format_plans;
 };
 
 /* A plugin found on the search path. */

@@ -119,7 +119,7 @@ static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_typ
 	}
 }
 
-static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx);
+static int put_field(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f, int packet_ctx);
 
 static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
 {
@@ -151,7 +151,10 @@ static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t
  * A structure's text layout, computed once per field class: for each member
  * the separator and name already joined (" name = " / ", name = "), so a
  * member costs one memcpy instead of three appends, a strlen and two
- * library calls.  Plans live until tj_fields_format_release().
+ * library calls.  Plans are cached per event class (struct tj_class owns
+ * them, freed by tj_fields_format_release), keyed by field class pointers
+ * that live as long as that class: no cache outlives its reader, so two
+ * readers in one process cannot see each other's stale keys.
  */
 struct struct_plan {
 	uint32_t n, nvisible;
@@ -160,12 +163,12 @@ struct struct_plan {
 	size_t *len;
 };
 
-static struct tj_map plans; /* (field class pointer | packet_ctx) -> plan */
-
-static const struct struct_plan *plan_get(const bt_field_class *fc, int packet_ctx)
+/* plans: (field class pointer | packet_ctx) -> plan */
+static const struct struct_plan *plan_get(struct tj_map *plans, const bt_field_class *fc,
+					  int packet_ctx)
 {
 	int64_t key = (int64_t)((uintptr_t)fc | (uintptr_t)(packet_ctx != 0));
-	struct struct_plan *p = tj_map_get(&plans, key);
+	struct struct_plan *p = tj_map_get(plans, key);
 	if (p)
 		return p;
 	p = calloc(1, sizeof(*p));
@@ -175,7 +178,7 @@ static const struct struct_plan *plan_get(const bt_field_class *fc, int packet_c
 	p->skip = calloc(p->n ? p->n : 1, sizeof(*p->skip));
 	p->prefix = calloc(p->n ? p->n : 1, sizeof(*p->prefix));
 	p->len = calloc(p->n ? p->n : 1, sizeof(*p->len));
-	if (!p->skip || !p->prefix || !p->len || tj_map_put(&plans, key, p)) {
+	if (!p->skip || !p->prefix || !p->len || tj_map_put(plans, key, p)) {
 		free(p->skip);
 		free(p->prefix);
 		free(p->len);
@@ -203,11 +206,13 @@ static const struct struct_plan *plan_get(const bt_field_class *fc, int packet_c
 	return p;
 }
 
-void tj_fields_format_release(void)
+void tj_fields_format_release(struct tj_class *cls)
 {
 	size_t it = 0;
 	struct struct_plan *p;
-	while ((p = tj_map_next(&plans, &it, NULL))) {
+	if (!cls->format_plans)
+		return;
+	while ((p = tj_map_next(cls->format_plans, &it, NULL))) {
 		for (uint32_t i = 0; i < p->n; i++)
 			free(p->prefix[i]);
 		free(p->prefix);
@@ -215,25 +220,27 @@ void tj_fields_format_release(void)
 		free(p->len);
 		free(p);
 	}
-	tj_map_release(&plans);
+	tj_map_release(cls->format_plans);
+	free(cls->format_plans);
+	cls->format_plans = NULL;
 }
 
-static int put_struct(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
+static int put_struct(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f, int packet_ctx)
 {
-	const struct struct_plan *p = plan_get(bt_field_borrow_class_const(f), packet_ctx);
+	const struct struct_plan *p = plan_get(plans, bt_field_borrow_class_const(f), packet_ctx);
 	if (!p || tj_sbuf_appendc(sb, '{'))
 		return TJ_ENOMEM;
 	for (uint32_t i = 0; i < p->n; i++) {
 		if (p->skip[i])
 			continue;
 		if (tj_sbuf_append(sb, p->prefix[i], p->len[i]) ||
-		    put_field(sb, bt_field_structure_borrow_member_field_by_index_const(f, i), 0))
+		    put_field(sb, plans, bt_field_structure_borrow_member_field_by_index_const(f, i), 0))
 			return TJ_ENOMEM;
 	}
 	return tj_sbuf_append(sb, " }", 2);
 }
 
-static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
+static int put_field(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f, int packet_ctx)
 {
 	bt_field_class_type t = bt_field_get_class_type(f);
 	char num[64];
@@ -247,7 +254,7 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 		 * event's text in an emptied string field (babeltrace review 4528). */
 		return put_quoted_n(sb, bt_field_string_get_value(f), bt_field_string_get_length(f));
 	if (t == BT_FIELD_CLASS_TYPE_STRUCTURE)
-		return put_struct(sb, f, packet_ctx);
+		return put_struct(sb, plans, f, packet_ctx);
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ARRAY)) {
 		uint64_t n = bt_field_array_get_length(f);
 		if (tj_sbuf_appendc(sb, '['))
@@ -255,7 +262,7 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 		for (uint64_t i = 0; i < n; i++) {
 			if (put_str(sb, i ? ", [" : " [") || tj_sbuf_append_u64(sb, i) ||
 			    put_str(sb, "] = ") ||
-			    put_field(sb, bt_field_array_borrow_element_field_by_index_const(f, i), 0))
+			    put_field(sb, plans, bt_field_array_borrow_element_field_by_index_const(f, i), 0))
 				return TJ_ENOMEM;
 		}
 		return put_str(sb, " ]");
@@ -266,12 +273,12 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 		const char *name = bt_field_class_variant_option_get_name(
 			bt_field_class_variant_borrow_option_by_index_const(fc, idx));
 		return put_str(sb, "{ ") || put_str(sb, name) || put_str(sb, " = ") ||
-		       put_field(sb, bt_field_variant_borrow_selected_option_field_const(f), 0) ||
+		       put_field(sb, plans, bt_field_variant_borrow_selected_option_field_const(f), 0) ||
 		       put_str(sb, " }");
 	}
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_OPTION)) {
 		const bt_field *inner = bt_field_option_borrow_field_const(f);
-		return inner ? put_field(sb, inner, 0) : put_str(sb, "<none>");
+		return inner ? put_field(sb, plans, inner, 0) : put_str(sb, "<none>");
 	}
 	if (t == BT_FIELD_CLASS_TYPE_BOOL)
 		return put_str(sb, bt_field_bool_get_value(f) ? "true" : "false");
@@ -288,11 +295,11 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 	return put_str(sb, "<?>");
 }
 
-static int nonempty_struct(const bt_field *f, int packet_ctx)
+static int nonempty_struct(struct tj_map *plans, const bt_field *f, int packet_ctx)
 {
 	if (!f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRUCTURE)
 		return f != NULL;
-	const struct struct_plan *p = plan_get(bt_field_borrow_class_const(f), packet_ctx);
+	const struct struct_plan *p = plan_get(plans, bt_field_borrow_class_const(f), packet_ctx);
 	return p && p->nvisible > 0;
 }
 
@@ -300,6 +307,10 @@ int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
 {
 	const struct tj_event_impl *impl = ev->host_private;
 	const bt_event *e = impl->bt;
+	struct tj_class *cls = impl->cls;
+	if (!cls->format_plans && !(cls->format_plans = calloc(1, sizeof(*cls->format_plans))))
+		return TJ_ENOMEM;
+	struct tj_map *plans = cls->format_plans;
 	const bt_packet *pkt = bt_event_borrow_packet_const(e);
 	const bt_field *scopes[4] = {
 		pkt ? bt_packet_borrow_context_field_const(pkt) : NULL,
@@ -309,9 +320,9 @@ int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
 	};
 	int first = 1;
 	for (int s = 0; s < 4; s++) {
-		if (!nonempty_struct(scopes[s], s == 0))
+		if (!nonempty_struct(plans, scopes[s], s == 0))
 			continue;
-		if ((!first && put_str(sb, ", ")) || put_field(sb, scopes[s], s == 0))
+		if ((!first && put_str(sb, ", ")) || put_field(sb, plans, scopes[s], s == 0))
 			return TJ_ENOMEM;
 		first = 0;
 	}

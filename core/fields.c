@@ -235,6 +235,7 @@ void tj_class_release_fields(struct tj_class *cls)
 		free(cls->paths[i].text);
 	free(cls->paths);
 	free(cls->subscribers);
+	tj_fields_format_release(cls);
 	cls->paths = NULL;
 	cls->subscribers = NULL;
 	cls->npaths = cls->cap_paths = 0;

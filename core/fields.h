@@ -11,7 +11,7 @@
 /* What struct tj_event.host_private points to. */
 struct tj_event_impl {
 	const void *bt;            /* const bt_event * */
-	const struct tj_class *cls;
+	struct tj_class *cls;      /* not const: tj_fields_format caches layouts in it */
 };
 
 tj_field tj_fields_lookup(const struct tj_event_class *cls, const char *path);
@@ -23,8 +23,9 @@ int tj_fields_elem_uint(const struct tj_event *ev, tj_field f, uint64_t i, uint6
 uint32_t tj_fields_count(const struct tj_event_class *cls);
 const char *tj_fields_name(const struct tj_event_class *cls, uint32_t index);
 int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb);
-/* Free the per-class text layouts tj_fields_format caches. */
-void tj_fields_format_release(void);
+/* Free the text layouts tj_fields_format cached in cls (tj_class_release_fields
+ * does it). */
+void tj_fields_format_release(struct tj_class *cls);
 void tj_class_release_fields(struct tj_class *cls);
 
 #endif

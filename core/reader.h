@@ -11,8 +11,12 @@
 #include <stdint.h>
 #include "core.h"
 
+
 struct tj_reader;
 
+/* Each returns TJ_OK to go on, TJ_DONE to end the run cleanly (after the
+ * message at hand: a class whose on_class says TJ_DONE does not get that
+ * first event), or an error that tj_reader_run returns. */
 struct tj_reader_callbacks {
 	void *ud;
 	/* First time a class is seen (before its first event). */
@@ -35,19 +39,32 @@ struct tj_stream_stats {
 	uint64_t backwards;
 };
 
-/* Find the traces below path and build the graph.  Errors name the path. */
+/*
+ * Find the traces below path and build the graph.  Errors name the path.
+ * Readers share nothing: several may be opened on the same path in one
+ * process, one after the other or at the same time.
+ */
 int tj_reader_open(struct tj_reader **out, const char *path);
 /* The same, decoding with `jobs` worker threads (1: on the calling thread). */
 int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs);
-/* Pull the first message of every stream; fills info.first_ts. */
-int tj_reader_prime(struct tj_reader *r);
+/*
+ * Set the graph up and pull every stream up to its first timed message;
+ * fills tj_reader_borrow_info(r)->first_ts and the traces' environment
+ * (hostname...) and stream counts.  Makes no callback: what it meets that
+ * calls back (untimed discards or events) is delivered by tj_reader_run,
+ * first, in the order met.  Once; tj_reader_run calls it if needed.
+ */
+int tj_reader_start(struct tj_reader *r);
 const struct tj_trace_info *tj_reader_borrow_info(const struct tj_reader *r);
-/* Deliver everything up to and including stop_ts (TJ_TS_NONE: to the end). */
+/*
+ * Deliver everything up to and including stop_ts (TJ_TS_NONE: to the end),
+ * in time order.  A callback's TJ_DONE ends it early and it returns TJ_OK;
+ * an error from a callback is returned as is.  After TJ_OK, calling it
+ * again (with cb and a later stop_ts) goes on where it stopped.
+ */
 int tj_reader_run(struct tj_reader *r, const struct tj_reader_callbacks *cb, int64_t stop_ts);
 size_t tj_reader_stream_count(const struct tj_reader *r);
 const struct tj_stream_stats *tj_reader_borrow_stream_stats(const struct tj_reader *r, size_t i);
 void tj_reader_free(struct tj_reader *r);
-/* Set the graph up and read the first message of every stream, making no
- * callback; afterwards info.first_ts is known. */
-int tj_reader_start(struct tj_reader *r);
+
 #endif

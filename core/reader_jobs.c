@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "graph.h"
 #include "reader_jobs.h"
 
 #ifndef BATCH_TARGET
@@ -37,7 +38,7 @@ struct worker {
 	struct tj_workers *all;
 	uint32_t index;
 	bt_graph *graph;
-	bt_component_class_sink *sink_class;
+	struct tj_sink_ops sink; /* our sink in graph (graph.c) calls back here */
 	pthread_t thread;
 	int started;
 	uint32_t *ups;     /* global upstream indices fed by this worker */
@@ -218,9 +219,10 @@ static int pick_upstream(struct worker *wk, int *all_ended)
 	return best;
 }
 
-static bt_component_class_sink_consume_method_status worker_consume(bt_self_component_sink *self)
+/* The sink's consume: runs until the worker has nothing more to do. */
+static int worker_consume(void *ud)
 {
-	struct worker *wk = bt_self_component_get_data(bt_self_component_sink_as_self_component(self));
+	struct worker *wk = ud;
 	struct tj_workers *all = wk->all;
 
 	for (;;) {
@@ -229,7 +231,7 @@ static bt_component_class_sink_consume_method_status worker_consume(bt_self_comp
 		for (;;) {
 			if (all->stop) {
 				pthread_mutex_unlock(&all->mu);
-				return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+				return TJ_SINK_END;
 			}
 			struct tj_batch *ret = wk->returned;
 			wk->returned = NULL;
@@ -253,7 +255,7 @@ static bt_component_class_sink_consume_method_status worker_consume(bt_self_comp
 		}
 		pthread_mutex_unlock(&all->mu);
 		if (ended)
-			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+			return TJ_SINK_END;
 
 		struct tj_batch *b = batch_get(wk);
 		int st = b ? fill_batch(wk, (uint32_t)u, b) : -1;
@@ -281,39 +283,14 @@ static bt_component_class_sink_consume_method_status worker_consume(bt_self_comp
 		pthread_cond_broadcast(&all->consume);
 		pthread_mutex_unlock(&all->mu);
 		if (st < 0)
-			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+			return TJ_SINK_END;
 	}
 }
 
-static bt_component_class_initialize_method_status
-worker_init(bt_self_component_sink *self, bt_self_component_sink_configuration *conf,
-	    const bt_value *params, void *data)
+static bt_message_iterator **worker_iterator_slot(void *ud, uint32_t port)
 {
-	struct worker *wk = data;
-	(void)conf;
-	(void)params;
-	bt_self_component_set_data(bt_self_component_sink_as_self_component(self), wk);
-	for (uint32_t i = 0; i < wk->nups; i++) {
-		char name[32];
-		snprintf(name, sizeof(name), "in%u", (unsigned)i);
-		if (bt_self_component_sink_add_input_port(self, name, NULL, NULL) !=
-		    BT_SELF_COMPONENT_ADD_PORT_STATUS_OK)
-			return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
-	}
-	return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
-}
-
-static bt_component_class_sink_graph_is_configured_method_status
-worker_configured(bt_self_component_sink *self)
-{
-	struct worker *wk = bt_self_component_get_data(bt_self_component_sink_as_self_component(self));
-	for (uint32_t i = 0; i < wk->nups; i++) {
-		bt_self_component_port_input *port = bt_self_component_sink_borrow_input_port_by_index(self, i);
-		if (bt_message_iterator_create_from_sink_component(self, port, &wk->all->links[wk->ups[i]].it) !=
-		    BT_MESSAGE_ITERATOR_CREATE_FROM_SINK_COMPONENT_STATUS_OK)
-			return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_ERROR;
-	}
-	return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_OK;
+	struct worker *wk = ud;
+	return &wk->all->links[wk->ups[port]].it;
 }
 
 int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nworkers,
@@ -358,24 +335,17 @@ int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nwork
 			wk->batch_target = BATCH_TARGET;
 		if (wk->batch_target < 16)
 			wk->batch_target = 16;
-		wk->sink_class = bt_component_class_sink_create("tjconv-worker", worker_consume);
+		wk->sink = (struct tj_sink_ops){.ud = wk, .nports = wk->nups,
+						.iterator_slot = worker_iterator_slot,
+						.consume = worker_consume};
 		const bt_component_sink *sink;
-		if (!wk->sink_class ||
-		    bt_component_class_sink_set_initialize_method(wk->sink_class, worker_init) ||
-		    bt_component_class_sink_set_graph_is_configured_method(wk->sink_class,
-									   worker_configured) ||
-		    bt_graph_add_sink_component_with_initialize_method_data(
-			    wk->graph, wk->sink_class, "worker", NULL, wk, BT_LOGGING_LEVEL_NONE,
-			    &sink) != BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		if (tj_graph_add_sink(wk->graph, "worker", &wk->sink, &sink)) {
 			tj_error_append("cannot set up decoding worker %u", (unsigned)w);
 			tj_workers_free(all);
 			return TJ_ERROR;
 		}
 		for (uint32_t i = 0; i < wk->nups; i++)
-			if (bt_graph_connect_ports(wk->graph, ports[wk->ups[i]],
-						   bt_component_sink_borrow_input_port_by_index_const(sink, i),
-						   NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
-				tj_error_append("cannot connect stream '%s'", names[wk->ups[i]]);
+			if (tj_graph_connect(wk->graph, ports[wk->ups[i]], sink, i, names[wk->ups[i]])) {
 				tj_workers_free(all);
 				return TJ_ERROR;
 			}
@@ -473,7 +443,6 @@ void tj_workers_free(struct tj_workers *all)
 	for (uint32_t w = 0; all->w && w < all->nworkers; w++) {
 		batch_free_list(all->w[w].returned);
 		batch_free_list(all->w[w].free_list);
-		bt_component_class_sink_put_ref(all->w[w].sink_class);
 		free(all->w[w].ups);
 	}
 	pthread_mutex_destroy(&all->mu);
