@@ -48,7 +48,7 @@ TJGEN_OBJ := $(TJGEN_SRC:%.c=$(OBJ)/%.o)
 TJCONV := $(BUILD)/bin/tjconv
 TJGEN := $(BUILD)/bin/tjgen
 
-.PHONY: all check unit-check cli-check install uninstall clean demo bench deps viewer-check
+.PHONY: all check check-build mutation-check unit-check cli-check install uninstall clean demo bench deps viewer-check
 all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc
 
 $(OBJ)/%.o: %.c
@@ -101,8 +101,16 @@ $(BUILD)/tjconv-plugin.pc: tjconv-plugin.pc.in VERSION
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
 
-check: all $(TEST_PLUGIN_SO) $(UNIT_BIN)
+check: check-build
 	$(Q)tests/run-tests $(BUILD)
+
+# Everything the tests need, built but not run (tests/mutation/run).
+check-build: all $(TEST_PLUGIN_SO) $(UNIT_BIN)
+
+# Apply each deliberate bug of tests/mutation/mutants.py, expect the suite to
+# fail on it: "N killed, M survived".  Slow; not part of check.
+mutation-check:
+	$(Q)tests/mutation/run
 
 SAMPLE = share/samples/ncat-journey
 demo: all
