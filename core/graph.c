@@ -103,6 +103,10 @@ sink_configured(bt_self_component_sink *self)
 		if (bt_message_iterator_create_from_sink_component(self, port, ops->iterator_slot(ops->ud, i)) !=
 		    BT_MESSAGE_ITERATOR_CREATE_FROM_SINK_COMPONENT_STATUS_OK)
 			return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_ERROR;
+		bt_message_iterator **la = ops->lookahead_slot ? ops->lookahead_slot(ops->ud, i) : NULL;
+		if (la && bt_message_iterator_create_from_sink_component(self, port, la) !=
+				  BT_MESSAGE_ITERATOR_CREATE_FROM_SINK_COMPONENT_STATUS_OK)
+			return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_ERROR;
 	}
 	return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_OK;
 }

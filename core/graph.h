@@ -22,6 +22,9 @@ struct tj_sink_ops {
 	/* Where the iterator of input port i goes when the graph is configured
 	 * (the owner of ud puts it). */
 	bt_message_iterator **(*iterator_slot)(void *ud, uint32_t port);
+	/* Optional: where a second iterator of port i goes (the reader's
+	 * lookahead); NULL, or returning NULL, for none. */
+	bt_message_iterator **(*lookahead_slot)(void *ud, uint32_t port);
 	/* One consume call: TJ_OK, TJ_SINK_END, or < 0 with the cause kept by
 	 * the owner (the graph run then fails). */
 	int (*consume)(void *ud);

@@ -23,7 +23,7 @@
 /* Without lttng_statedump_end (not every session enables it): the
  * statedump is over when none of its events came for this many events, or
  * never started within the first PRESCAN_NO_STATEDUMP events. */
-#define PRESCAN_STATEDUMP_QUIET 5000
+#define PRESCAN_STATEDUMP_QUIET 2000
 #define PRESCAN_NO_STATEDUMP 100000
 /* LTTng starts the statedump when tracing starts: a trace that shows none
  * in its first second has none to show. */
@@ -56,7 +56,6 @@ struct tj_identity {
 	uint32_t nfreed, cap_freed;
 	char comm[COMM_BYTES];  /* the resolved event's name */
 	/* lookahead state */
-	int prescan_done;
 	uint64_t prescan_events, prescan_without_pid;
 	uint64_t prescan_last_statedump; /* event number, 0: none seen */
 	int64_t prescan_first_ts;
@@ -65,7 +64,10 @@ struct tj_identity {
 int tj_identity_new(struct tj_identity **out)
 {
 	*out = calloc(1, sizeof(**out));
-	return *out ? TJ_OK : TJ_ENOMEM;
+	if (!*out)
+		return TJ_ENOMEM;
+	(*out)->prescan_first_ts = TJ_TS_NONE;
+	return TJ_OK;
 }
 
 static void free_map_values(struct tj_map *m)
@@ -167,7 +169,10 @@ void tj_identity_resolve(struct tj_identity *id, const struct tj_class *cls, str
 		return;
 	}
 	const struct thread_id *t = thread_get(&id->threads, ev->tid, ev->cpu, 0);
-	const struct thread_id *h = thread_get(&id->hints, ev->tid, ev->cpu, 0);
+	/* The hints matter only for what the trace has not said yet. */
+	const struct thread_id *h = t && t->pid >= 0 && t->comm[0]
+					    ? NULL
+					    : thread_get(&id->hints, ev->tid, ev->cpu, 0);
 	if (ev->pid < 0)
 		ev->pid = t && t->pid >= 0 ? t->pid : h ? h->pid : -1;
 	if (!ev->comm) {
@@ -318,35 +323,25 @@ const char *tj_identity_borrow_comm(const struct tj_identity *id, int32_t tid)
 /* ------------------------------------------------------------------ */
 /* the lookahead                                                       */
 
-static int prescan_class(void *ud, struct tj_class *cls)
-{
-	return tj_identity_on_class(ud, cls);
-}
-
-static int prescan_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
+int tj_identity_lookahead(void *ud, const struct tj_lookahead_event *ev)
 {
 	struct tj_identity *id = ud;
-	int64_t tid, pid;
 	id->prescan_events++;
 	if (id->prescan_first_ts == TJ_TS_NONE)
 		id->prescan_first_ts = ev->ts;
-	if (ev->pid < 0)
+	if (!ev->has_pid_context)
 		id->prescan_without_pid++;
-	if (cls->id_kind == IDK_SD_END)
+	if (strcmp(ev->name, "lttng_statedump_end") == 0)
 		return TJ_DONE;
-	if (strncmp(cls->pub.name, "lttng_statedump_", 16) == 0)
+	if (strncmp(ev->name, "lttng_statedump_", 16) == 0)
 		id->prescan_last_statedump = id->prescan_events;
-	if (cls->id_kind == IDK_SD_PROCESS && get_int(cls, ev, IF_A, &tid) &&
-	    get_int(cls, ev, IF_B, &pid) && pid >= 0 && pid <= INT32_MAX) {
-		int64_t cpu = -1;
-		get_int(cls, ev, IF_E, &cpu);
-		struct thread_id *h = thread_get(&id->hints, tid, (int32_t)cpu, 1);
+	if (ev->tid >= 0 && ev->tid <= INT32_MAX && ev->pid >= 0 && ev->pid <= INT32_MAX) {
+		struct thread_id *h = thread_get(&id->hints, ev->tid, (int32_t)ev->cpu, 1);
 		if (!h)
-			return tid < 0 || tid > INT32_MAX ? TJ_OK : TJ_ENOMEM;
-		h->pid = (int32_t)pid;
-		const char *name = get_str(cls, ev, IF_C);
-		if (name && *name)
-			snprintf(h->comm, sizeof(h->comm), "%s", name);
+			return TJ_ENOMEM;
+		h->pid = (int32_t)ev->pid;
+		if (ev->comm && *ev->comm)
+			snprintf(h->comm, sizeof(h->comm), "%s", ev->comm);
 	}
 	if (id->prescan_events >= PRESCAN_MAX_EVENTS)
 		return TJ_DONE;
@@ -361,22 +356,21 @@ static int prescan_event(void *ud, struct tj_class *cls, const struct tj_event *
 	return TJ_OK;
 }
 
+void tj_identity_lookahead_done(const struct tj_identity *id)
+{
+	tj_log(TJ_LOG_DEBUG, NULL, "lookahead: %llu events, %llu thread hints",
+	       (unsigned long long)id->prescan_events, (unsigned long long)tj_map_count(&id->hints));
+}
+
 int tj_identity_prescan(struct tj_identity *id, const char *path)
 {
 	struct tj_reader *r = NULL;
-	struct tj_reader_callbacks cb = {.ud = id, .on_class = prescan_class,
-					 .on_event = prescan_event};
-	int rc;
-	id->prescan_first_ts = TJ_TS_NONE;
-	rc = tj_reader_open_jobs(&r, path, 1);
+	int rc = tj_reader_open_jobs(&r, path, 1);
+	if (rc == TJ_OK)
+		rc = tj_reader_set_lookahead(r, tj_identity_lookahead, id);
 	if (rc == TJ_OK)
 		rc = tj_reader_start(r);
-	if (rc == TJ_OK)
-		rc = tj_reader_run(r, &cb, TJ_TS_NONE);
 	tj_reader_free(r);
-	id->prescan_done = 1;
-	tj_log(TJ_LOG_DEBUG, NULL, "lookahead: %llu events, %llu thread hints",
-	       (unsigned long long)id->prescan_events, (unsigned long long)tj_map_count(&id->hints));
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 #include "core.h"
+#include "lookahead.h"
 
 struct tj_identity;
 
@@ -36,11 +37,16 @@ void tj_identity_settle(struct tj_identity *id);
 const char *tj_identity_borrow_comm(const struct tj_identity *id, int32_t tid);
 
 /*
- * The lookahead: read the start of the trace at path with a reader of its
- * own, until the end of the statedump (or a bounded number of events), and
- * keep what it says of each thread (pid, name) as hints used when a thread
- * appears before the trace says it.  Errors are the reader's.
+ * The lookahead (lookahead.h): fed the start of the trace before the first
+ * event is dispatched, until the end of the statedump (or a bounded number
+ * of events), it keeps what the statedump says of each thread (pid, name) as
+ * hints used when a thread appears before the trace says it.  Install it
+ * with tj_reader_set_lookahead(reader, tj_identity_lookahead, id); where
+ * the reader cannot (--jobs), tj_identity_prescan reads the start with a
+ * reader of its own.
  */
+int tj_identity_lookahead(void *id, const struct tj_lookahead_event *ev);
+void tj_identity_lookahead_done(const struct tj_identity *id);
 int tj_identity_prescan(struct tj_identity *id, const char *path);
 /* Number of hints kept (tests, debug log). */
 uint64_t tj_identity_hint_count(const struct tj_identity *id);

@@ -21,6 +21,7 @@
 #include "error.h"
 #include "fields.h"
 #include "graph.h"
+#include "lookahead.h"
 #include "merge.h"
 #include "reader.h"
 #include "reader_jobs.h"
@@ -30,6 +31,7 @@
 /* One connected output port of a ctf.fs component. */
 struct upstream {
 	bt_message_iterator *it;
+	bt_message_iterator *la_it; /* the lookahead's, until it ran */
 	bt_message_array_const msgs;
 	uint64_t count, pos;
 	int ended;
@@ -64,6 +66,8 @@ struct tj_reader {
 	struct tj_workers *workers;
 
 	int started;            /* tj_reader_start done */
+	tj_lookahead_fn la_fn;  /* tj_reader_set_lookahead */
+	void *la_ud;
 	struct tj_batch **kept; /* --jobs: batches of held messages */
 	size_t nkept;
 	int64_t refill;         /* upstream whose head a TJ_DONE left unread, or -1 */
@@ -266,6 +270,22 @@ static int reader_consume(void *ud)
 {
 	struct tj_reader *r = ud;
 	int rc = 0;
+	if (!r->started && r->la_fn) {
+		bt_message_iterator **its = calloc(r->nups ? r->nups : 1, sizeof(*its));
+		if (!its)
+			return TJ_ENOMEM;
+		for (size_t i = 0; i < r->nups; i++) {
+			its[i] = r->ups[i].la_it;
+			r->ups[i].la_it = NULL;
+		}
+		rc = tj_lookahead_run(its, r->nups, r->la_fn, r->la_ud);
+		free(its);
+		r->la_fn = NULL;
+		if (rc < 0) {
+			r->cb_status = rc;
+			return rc;
+		}
+	}
 	if (!r->started)
 		rc = prime(r);
 	/* Work in batches so the graph stays responsive. */
@@ -288,6 +308,12 @@ static bt_message_iterator **reader_iterator_slot(void *ud, uint32_t port)
 	return &r->ups[port].it;
 }
 
+static bt_message_iterator **reader_lookahead_slot(void *ud, uint32_t port)
+{
+	struct tj_reader *r = ud;
+	return r->la_fn ? &r->ups[port].la_it : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
@@ -297,6 +323,7 @@ static int setup_sink(struct tj_reader *r)
 	const bt_component_sink *sink;
 	r->sink = (struct tj_sink_ops){.ud = r, .nports = (uint32_t)r->nups,
 				       .iterator_slot = reader_iterator_slot,
+				       .lookahead_slot = reader_lookahead_slot,
 				       .consume = reader_consume};
 	if (tj_graph_add_sink(r->graph, "merge", &r->sink, &sink)) {
 		tj_bt_error_take();
@@ -495,6 +522,16 @@ static int graph_step(struct tj_reader *r)
 	return TJ_EIO;
 }
 
+int tj_reader_set_lookahead(struct tj_reader *r, tj_lookahead_fn fn, void *ud)
+{
+	/* --jobs: the sources live in the workers' graphs (see identity.c). */
+	if (r->workers || r->started)
+		return TJ_EINVAL;
+	r->la_fn = fn;
+	r->la_ud = ud;
+	return TJ_OK;
+}
+
 int tj_reader_start(struct tj_reader *r)
 {
 	int rc;
@@ -575,6 +612,7 @@ void tj_reader_free(struct tj_reader *r)
 		for (uint64_t j = up->pos; !r->workers && j < up->count; j++)
 			bt_message_put_ref(up->msgs[j]);
 		bt_message_iterator_put_ref(up->it);
+		bt_message_iterator_put_ref(up->la_it);
 		free(up->c.port_name);
 	}
 	for (uint32_t w = 0; w < r->nwgraphs; w++)

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "core.h"
+#include "lookahead.h"
 
 
 struct tj_reader;
@@ -47,6 +48,10 @@ struct tj_stream_stats {
 int tj_reader_open(struct tj_reader **out, const char *path);
 /* The same, decoding with `jobs` worker threads (1: on the calling thread). */
 int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs);
+/* Before tj_reader_start: have start read the beginning of the trace once
+ * more through fn (lookahead.h) before priming.  Only for a reader without
+ * worker threads (TJ_EINVAL otherwise). */
+int tj_reader_set_lookahead(struct tj_reader *r, tj_lookahead_fn fn, void *ud);
 /*
  * Set the graph up and pull every stream up to its first timed message;
  * fills tj_reader_borrow_info(r)->first_ts and the traces' environment

@@ -250,10 +250,14 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = init_plugins(&run)))
 		goto out;
-	if ((rc = tj_identity_prescan(run.identity, opts->input)))
+	/* Learn identities ahead: in the reader's own start when it can, else
+	 * (--jobs) with a reader of its own. */
+	if (tj_reader_set_lookahead(reader, tj_identity_lookahead, run.identity) != TJ_OK &&
+	    (rc = tj_identity_prescan(run.identity, opts->input)))
 		goto out;
 	if ((rc = tj_reader_start(reader)))
 		goto out;
+	tj_identity_lookahead_done(run.identity);
 	run.info = *tj_reader_borrow_info(reader);
 	if ((rc = resolve_window(&run, opts->begin ? &bspec : NULL, opts->end ? &espec : NULL)))
 		goto out;
