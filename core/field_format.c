@@ -288,12 +288,14 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 	return put_str(sb, "<?>");
 }
 
-static int nonempty_struct(const bt_field *f, int packet_ctx)
+/*
+ * babeltrace2's pretty sink prints every scope the event has, an empty
+ * structure included (as "{ }": an event without payload members ends in
+ * ", { }").  A scope is absent only when its field class is.
+ */
+static int scope_present(const bt_field *f)
 {
-	if (!f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRUCTURE)
-		return f != NULL;
-	const struct struct_plan *p = plan_get(bt_field_borrow_class_const(f), packet_ctx);
-	return p && p->nvisible > 0;
+	return f != NULL;
 }
 
 int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
@@ -309,7 +311,7 @@ int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
 	};
 	int first = 1;
 	for (int s = 0; s < 4; s++) {
-		if (!nonempty_struct(scopes[s], s == 0))
+		if (!scope_present(scopes[s]))
 			continue;
 		if ((!first && put_str(sb, ", ")) || put_field(sb, scopes[s], s == 0))
 			return TJ_ENOMEM;
