@@ -260,15 +260,12 @@ static int put_field(struct tj_sbuf *sb, const bt_field *f, int packet_ctx)
 		}
 		return put_str(sb, " ]");
 	}
-	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT)) {
-		const bt_field_class *fc = bt_field_borrow_class_const(f);
-		uint64_t idx = bt_field_variant_get_selected_option_index(f);
-		const char *name = bt_field_class_variant_option_get_name(
-			bt_field_class_variant_borrow_option_by_index_const(fc, idx));
-		return put_str(sb, "{ ") || put_str(sb, name) || put_str(sb, " = ") ||
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT))
+		/* babeltrace2 2.0 prints the selected option's value without its
+		 * name: "{ VALUE }" (babeltrace 1 printed "{ name = VALUE }"). */
+		return put_str(sb, "{ ") ||
 		       put_field(sb, bt_field_variant_borrow_selected_option_field_const(f), 0) ||
 		       put_str(sb, " }");
-	}
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_OPTION)) {
 		const bt_field *inner = bt_field_option_borrow_field_const(f);
 		return inner ? put_field(sb, inner, 0) : put_str(sb, "<none>");
