@@ -136,13 +136,11 @@ static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t
 		return TJ_ENOMEM;
 	if (n == 0) {
 		rc = put_str(sb, "<unknown>");
-	} else if (n == 1) {
-		rc = put_quoted(sb, labels[0]);
 	} else {
-		rc = put_str(sb, "{ ");
+		/* Several labels: "( "A", "B" : container = 4 )", no braces. */
+		rc = 0;
 		for (uint64_t i = 0; !rc && i < n; i++)
 			rc = (i ? put_str(sb, ", ") : 0) || put_quoted(sb, labels[i]);
-		rc = rc || put_str(sb, " }");
 	}
 	return rc || put_str(sb, " : container = ") || put_integer(sb, f, t) || put_str(sb, " )");
 }
