@@ -57,9 +57,14 @@ bt_per_stream() {
 declare -A README_EVENTS=([tc-hello-lost]=32300)
 declare -A README_DISCARDED=([bt-multi-domains]=728 [tc-hello-lost]=967700)
 
-# The hand-made trace first, then every real one but the bad-input case (t0030).
+# The hand-made traces first, then every real one but the bad-input case
+# (t0030).  "session": two traces in one folder with ties between them, in
+# a layout where the traces' directory order and babeltrace2's (by trace
+# name, here "host-a/..." < "host-b/...") agree.
 "$TOOLS/mkctf-fields" "$TMP/fields"
-dirs=("$TMP/fields")
+"$TOOLS/mkctf-fields" "$TMP/session/kernel" host-a
+"$TOOLS/mkctf-fields" "$TMP/session/ust" host-b
+dirs=("$TMP/fields" "$TMP/session")
 for dir in "$TRACES"/*/; do
 	dir=${dir%/}
 	[ "$(basename "$dir")" = bt-lttng-modules-2.0-pre5 ] && continue
@@ -67,7 +72,7 @@ for dir in "$TRACES"/*/; do
 	dirs+=("$dir")
 done
 PER_TRACE=8
-plan $((${#dirs[@]} * PER_TRACE + ${#README_EVENTS[@]} + 2 * ${#README_DISCARDED[@]} + 1))
+plan $((${#dirs[@]} * PER_TRACE + ${#README_EVENTS[@]} + 2 * ${#README_DISCARDED[@]} + 2))
 
 declare -A events_of discarded_of
 for dir in "${dirs[@]}"; do
@@ -137,5 +142,18 @@ for name in "${!README_DISCARDED[@]}"; do
 	check_eq "$name: discarded events are the README's ${README_DISCARDED[$name]}" \
 		"${README_DISCARDED[$name]}" "${discarded_of[$name]:-not tested}"
 done
-check "found real traces to test" test "${#dirs[@]}" -ge 2
+# Known bug (core/reader.c, heap_less): ties between traces go in the order
+# tjconv found the trace directories (kernel/ before ust/), babeltrace2's
+# muxer orders them by trace name.  A TODO until the reader is fixed.
+"$TOOLS/mkctf-fields" "$TMP/session-rev/kernel" host-b
+"$TOOLS/mkctf-fields" "$TMP/session-rev/ust" host-a
+babeltrace2 --clock-gmt "$TMP/session-rev" >"$TMP/rev.bt" 2>/dev/null
+"$TJCONV" -q --clock-gmt --no-annotations "$TMP/session-rev" >"$TMP/rev.tj" 2>/dev/null
+if "$TOOLS/compare-bt-text" "$TMP/rev.tj" "$TMP/rev.bt" >/dev/null; then
+	ok "ties between traces in babeltrace2's order (trace name, not directory order) # TODO reader orders traces by directory"
+else
+	_tap_n=$((_tap_n + 1))
+	echo "not ok $_tap_n - ties between traces in babeltrace2's order (trace name, not directory order) # TODO reader orders traces by directory"
+fi
+check "found real traces to test" test "${#dirs[@]}" -ge 3
 done_testing
