@@ -88,13 +88,20 @@ $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)
 endef
 $(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
 
+# Test plugins and unit tests are compiled and linked in one step; -MMD -MP
+# write a .d file (under $(OBJ), read by the -include at the end) listing
+# every header and .c they #include (test_jsonw.c includes
+# converters/chrome-json/jsonw.c), so an edit rebuilds them.
+DEPFILE = $(OBJ)/$(patsubst $(BUILD)/%,%,$@).d
+DEPFLAGS = -MMD -MP -MF $(DEPFILE) -MT $@
+
 $(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/tjconv/plugin.h
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) -shared -o $@ $<
+	@mkdir -p $(dir $@) $(dir $(DEPFILE))
+	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) $(DEPFLAGS) -shared -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_LIB) \
+	@mkdir -p $(dir $@) $(dir $(DEPFILE))
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_LIB) \
 		$(CMOCKA_LIBS) $(DEPS_LIBS) -ldl -lpthread
 
 $(BUILD)/tjconv-plugin.pc: tjconv-plugin.pc.in VERSION

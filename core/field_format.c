@@ -42,48 +42,67 @@ static int put_hex(struct tj_sbuf *sb, uint64_t v)
 	return put_str(sb, "0x") || tj_sbuf_append(sb, tmp + i, sizeof(tmp) - i);
 }
 
-static int put_base(struct tj_sbuf *sb, uint64_t v, unsigned shift, const char *prefix)
+/* "0b" and exactly `bits` binary digits, as babeltrace2 prints them. */
+static int put_binary(struct tj_sbuf *sb, uint64_t v, unsigned bits)
 {
-	char tmp[70];
-	size_t i = sizeof(tmp);
-	do {
-		tmp[--i] = (char)('0' + (v & ((1u << shift) - 1)));
-		v >>= shift;
-	} while (v);
-	return put_str(sb, prefix) || tj_sbuf_append(sb, tmp + i, sizeof(tmp) - i);
+	char tmp[66];
+	size_t n = 0;
+	tmp[n++] = '0';
+	tmp[n++] = 'b';
+	for (unsigned b = bits; b-- > 0;)
+		tmp[n++] = (char)('0' + ((v >> b) & 1));
+	return tj_sbuf_append(sb, tmp, n);
 }
 
-/* Quote a string, escaping what would break a one-line record. */
+/* "0" then the octal digits ("00" for zero), as printf's "0%o". */
+static int put_octal(struct tj_sbuf *sb, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + (v & 7));
+		v >>= 3;
+	} while (v);
+	tmp[--i] = '0';
+	return tj_sbuf_append(sb, tmp + i, sizeof(tmp) - i);
+}
+
+/*
+ * Quote a string as babeltrace2 2.0's pretty sink does (print_escape_string):
+ * backslash, single and double quote and question mark get a backslash; the
+ * C locale's control characters (0x01-0x1f, 0x7f) their C escape (\a \b \e
+ * \f \n \r \t \v) or else "\x" and two lowercase hex digits; bytes from 0x80
+ * up are copied as they are.
+ */
 static int put_quoted_n(struct tj_sbuf *sb, const char *s, size_t len)
 {
 	if (tj_sbuf_appendc(sb, '"'))
 		return TJ_ENOMEM;
 	for (const unsigned char *p = (const unsigned char *)s, *e = p + len; p < e && *p; p++) {
+		const char *esc = NULL;
 		int rc;
 		switch (*p) {
-		case '\n':
-			rc = put_str(sb, "\\n");
-			break;
-		case '\t':
-			rc = put_str(sb, "\\t");
-			break;
-		case '\r':
-			rc = put_str(sb, "\\r");
-			break;
-		case '"':
-			rc = put_str(sb, "\\\"");
-			break;
-		case '\\':
-			rc = put_str(sb, "\\\\");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				char esc[5];
-				snprintf(esc, sizeof(esc), "\\x%02X", *p);
-				rc = put_str(sb, esc);
-			} else {
-				rc = tj_sbuf_appendc(sb, (char)*p);
-			}
+		case '\\': esc = "\\\\"; break;
+		case '\'': esc = "\\'"; break;
+		case '"': esc = "\\\""; break;
+		case '?': esc = "\\?"; break;
+		case '\a': esc = "\\a"; break;
+		case '\b': esc = "\\b"; break;
+		case 0x1b: esc = "\\e"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\v': esc = "\\v"; break;
+		default: break;
+		}
+		if (esc) {
+			rc = put_str(sb, esc);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			char hex[5] = {'\\', 'x', "0123456789abcdef"[*p >> 4], "0123456789abcdef"[*p & 0xf], 0};
+			rc = put_str(sb, hex);
+		} else {
+			rc = tj_sbuf_appendc(sb, (char)*p);
 		}
 		if (rc)
 			return rc;
@@ -96,24 +115,33 @@ static int put_quoted(struct tj_sbuf *sb, const char *s)
 	return put_quoted_n(sb, s, strlen(s));
 }
 
+/* Keep the low `bits` bits of v (all of them from 64 up). */
+static uint64_t low_bits(uint64_t v, uint64_t bits)
+{
+	return bits < 64 ? v & ((UINT64_C(1) << bits) - 1) : v;
+}
+
+/*
+ * An integer in its preferred base, as babeltrace2 2.0's pretty sink prints
+ * it (print_integer): decimal signed or unsigned; hexadecimal "0x" upper
+ * case and octal "0" with a negative value masked to the field width rounded
+ * up to whole digits (4 and 3 bits); binary "0b" with exactly the field
+ * width's digits.
+ */
 static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
 {
 	const bt_field_class *fc = bt_field_borrow_class_const(f);
 	int is_signed = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER);
 	uint64_t u = is_signed ? (uint64_t)bt_field_integer_signed_get_value(f)
 			       : bt_field_integer_unsigned_get_value(f);
+	uint64_t bits = bt_field_class_integer_get_field_value_range(fc);
 	switch (bt_field_class_integer_get_preferred_display_base(fc)) {
-	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_HEXADECIMAL: {
-		/* babeltrace2 masks negative values to the field width. */
-		uint64_t bits = bt_field_class_integer_get_field_value_range(fc);
-		if (bits < 64)
-			u &= (UINT64_C(1) << bits) - 1;
-		return put_hex(sb, u);
-	}
+	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_HEXADECIMAL:
+		return put_hex(sb, is_signed ? low_bits(u, (bits + 3) & ~UINT64_C(3)) : u);
 	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_OCTAL:
-		return put_base(sb, u, 3, "0");
+		return put_octal(sb, is_signed ? low_bits(u, (bits + 2) / 3 * 3) : u);
 	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_BINARY:
-		return put_base(sb, u, 1, "0b");
+		return put_binary(sb, u, (unsigned)(bits < 64 ? bits : 64));
 	default:
 		return is_signed ? tj_sbuf_append_i64(sb, (int64_t)u) : tj_sbuf_append_u64(sb, u);
 	}
@@ -136,13 +164,11 @@ static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t
 		return TJ_ENOMEM;
 	if (n == 0) {
 		rc = put_str(sb, "<unknown>");
-	} else if (n == 1) {
-		rc = put_quoted(sb, labels[0]);
 	} else {
-		rc = put_str(sb, "{ ");
+		/* Several labels: "( "A", "B" : container = 4 )", no braces. */
+		rc = 0;
 		for (uint64_t i = 0; !rc && i < n; i++)
 			rc = (i ? put_str(sb, ", ") : 0) || put_quoted(sb, labels[i]);
-		rc = rc || put_str(sb, " }");
 	}
 	return rc || put_str(sb, " : container = ") || put_integer(sb, f, t) || put_str(sb, " )");
 }
@@ -267,15 +293,12 @@ static int put_field(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f
 		}
 		return put_str(sb, " ]");
 	}
-	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT)) {
-		const bt_field_class *fc = bt_field_borrow_class_const(f);
-		uint64_t idx = bt_field_variant_get_selected_option_index(f);
-		const char *name = bt_field_class_variant_option_get_name(
-			bt_field_class_variant_borrow_option_by_index_const(fc, idx));
-		return put_str(sb, "{ ") || put_str(sb, name) || put_str(sb, " = ") ||
+	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_VARIANT))
+		/* babeltrace2 2.0 prints the selected option's value without its
+		 * name: "{ VALUE }" (babeltrace 1 printed "{ name = VALUE }"). */
+		return put_str(sb, "{ ") ||
 		       put_field(sb, plans, bt_field_variant_borrow_selected_option_field_const(f), 0) ||
 		       put_str(sb, " }");
-	}
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_OPTION)) {
 		const bt_field *inner = bt_field_option_borrow_field_const(f);
 		return inner ? put_field(sb, plans, inner, 0) : put_str(sb, "<none>");
@@ -295,12 +318,14 @@ static int put_field(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f
 	return put_str(sb, "<?>");
 }
 
-static int nonempty_struct(struct tj_map *plans, const bt_field *f, int packet_ctx)
+/*
+ * babeltrace2's pretty sink prints every scope the event has, an empty
+ * structure included (as "{ }": an event without payload members ends in
+ * ", { }").  A scope is absent only when its field class is.
+ */
+static int scope_present(const bt_field *f)
 {
-	if (!f || bt_field_get_class_type(f) != BT_FIELD_CLASS_TYPE_STRUCTURE)
-		return f != NULL;
-	const struct struct_plan *p = plan_get(plans, bt_field_borrow_class_const(f), packet_ctx);
-	return p && p->nvisible > 0;
+	return f != NULL;
 }
 
 int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
@@ -320,7 +345,7 @@ int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
 	};
 	int first = 1;
 	for (int s = 0; s < 4; s++) {
-		if (!nonempty_struct(plans, scopes[s], s == 0))
+		if (!scope_present(scopes[s]))
 			continue;
 		if ((!first && put_str(sb, ", ")) || put_field(sb, plans, scopes[s], s == 0))
 			return TJ_ENOMEM;

@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
-# Conformance on real traces recorded by others (../shared/traces): for each
-# trace, the text exporter must show the same events as babeltrace2 — same
-# count, same timestamps in the same order, same event names — and the same
-# discarded-event reports.  Expected values come from babeltrace2 itself; only
-# what the traces README states is hard-coded (as a cross-check).
-#
-# Ordering: tjconv's merge and babeltrace2's muxer agree on time order but
-# break ties between streams differently (babeltrace2 compares stream ids,
-# tjconv takes streams in file-name order, so channel0_10 comes before
-# channel0_3).  So the timestamp column must match line by line, and the
-# (timestamp, name) pairs must match as a multiset: together that means every
-# event sits at the same place up to reordering among events that share one
-# timestamp.  The number of such reorderings is printed as a diagnostic.
+# Conformance with babeltrace2 on real traces recorded by others
+# (../shared/traces) and on a hand-made trace holding every field kind
+# (tests/tools/mkctf-fields): tjconv's text, without its extra columns (CPU,
+# thread, " => " annotations), must be babeltrace2's text whole line by
+# whole line, fields included, in the same order — ties between streams
+# included (tjconv orders them as babeltrace2's muxer: trace, stream class,
+# stream id).  Discarded events must match babeltrace2's reports stream by
+# stream.  Expected values come from babeltrace2 itself; only what the
+# traces README states is hard-coded (as a cross-check).
+# Comparison details (and the one babeltrace2 defect tolerated, stale text
+# in emptied strings): tests/tools/compare-bt-text, tests/tools/compare-discards.
 #
 # tc-hello-lost: babeltrace2's muxer stops after 38 events (time goes back
 # inside a stream).  The reference there is babeltrace2 reading each stream
@@ -20,31 +18,18 @@
 . "${TJ_TOP:-.}/tests/lib/tap.sh"
 TJ_BUILD=$(cd "$TJ_BUILD" && pwd -P)
 TJCONV="$TJ_BUILD/bin/tjconv"
+TOOLS="$TJ_TOP/tests/tools"
 unset TJCONV_PLUGIN_PATH
 export LC_ALL=C
 # Not UTC, so a --clock-gmt that is ignored shows.
 export TZ=IST-5:30
 
-if ! have_shared; then
-	echo "1..0 # SKIP no shared traces in $TRACES"
-	exit 0
-fi
+require_tool babeltrace2 python3
+require_shared
 
-# "[HH:MM:SS.nnnnnnnnn] name:" from an event line of either tool: the name
-# is the word before the first ": {" (the fields), or before a final ":".
-# (Not just the first word ending in ':': tjconv's thread column can hold a
-# command name like "tmux: server/8165".)
-cols() {
-	awk '{ if (match($0, / [^ ]+:( [{]|$)/)) {
-		s = substr($0, RSTART + 1, RLENGTH - 1); sub(/ [{]$/, "", s); print $1, s
-	} else print $1, "?" }'
-}
 # Discarded events/packets as "COUNT UNIT BEGIN END", sorted.
 bt_discards() {
 	sed -n 's/^WARNING: Tracer discarded \([0-9]*\) \(events\|packets\) between \[\([^]]*\)\] and \[\([^]]*\)\].*/\1 \2 \3 \4/p' "$@" | sort
-}
-tj_discards() {
-	sed -n 's/^# \[[^]]*\] LOST: \([0-9]*\) \(events\|packets\) discarded by the tracer.* between \[\([^]]*\)\] and \[\([^]]*\)\].*/\1 \2 \3 \4/p' "$1" | sort
 }
 sum_discarded() { awk -v u="$2" '$2 == u { s += $1 } END { print s + 0 }' "$1"; }
 
@@ -72,89 +57,103 @@ bt_per_stream() {
 declare -A README_EVENTS=([tc-hello-lost]=32300)
 declare -A README_DISCARDED=([bt-multi-domains]=728 [tc-hello-lost]=967700)
 
-ntraces=0
+# The hand-made traces first, then every real one but the bad-input case
+# (t0030).  "session": two traces in one folder with ties between them, in
+# a layout where the traces' directory order and babeltrace2's (by trace
+# name, here "host-a/..." < "host-b/...") agree.
+"$TOOLS/mkctf-fields" "$TMP/fields"
+"$TOOLS/mkctf-fields" "$TMP/session/kernel" host-a
+"$TOOLS/mkctf-fields" "$TMP/session/ust" host-b
+dirs=("$TMP/fields" "$TMP/session")
 for dir in "$TRACES"/*/; do
 	dir=${dir%/}
-	name=$(basename "$dir")
-	[ "$name" = bt-lttng-modules-2.0-pre5 ] && continue # the bad-input case (t0030)
+	[ "$(basename "$dir")" = bt-lttng-modules-2.0-pre5 ] && continue
 	[ -n "$(find "$dir" -name metadata -type f | head -n 1)" ] || continue
-	ntraces=$((ntraces + 1))
+	dirs+=("$dir")
+done
+PER_TRACE=8
+plan $((${#dirs[@]} * PER_TRACE + ${#README_EVENTS[@]} + 2 * ${#README_DISCARDED[@]} + 2))
+
+declare -A events_of discarded_of
+for dir in "${dirs[@]}"; do
+	name=$(basename "$dir")
 	tj="$TMP/$name.tj"
 	bt="$TMP/$name.bt"
 
 	"$TJCONV" -q --clock-gmt "$dir" >"$tj" 2>"$tj.err"
 	check_eq "$name: tjconv exits 0" 0 "$?"
 	check_eq "$name: every line is an event or a LOST marker" 0 "$(grep -vc '^[[#]' "$tj")"
-	check "$name: --jobs 3 gives the same bytes" \
-		cmp -s "$tj" <("$TJCONV" --clock-gmt --jobs 3 "$dir" 2>/dev/null)
+	"$TJCONV" -q --clock-gmt --no-annotations --jobs 3 "$dir" >"$tj.plain" 2>/dev/null
+	check "$name: --jobs 3 --no-annotations gives the same lines without ' => ' notes" \
+		cmp -s "$tj.plain" <(sed 's/ => .*//' "$tj")
 
+	exact=yes
 	if babeltrace2 --clock-gmt "$dir" >"$bt" 2>"$bt.err"; then
 		ref="babeltrace2"
 	elif before=$(wc -l <"$bt") && [ -f "$dir/metadata" ] && bt_per_stream "$dir" "$bt" "$bt.err"; then
 		ref="babeltrace2 per stream, no muxer"
 		echo "# $name: babeltrace2 fails after $before events; reference: each stream alone"
+		# tjconv keeps a stream whose time goes back in stream order: with
+		# a single stream holding events, the order is still exact.
+		[ "$NONEMPTY" = 1 ] || exact=
 	else
-		not_ok "$name: babeltrace2 reads it (whole or per stream)"
+		for ((i = 3; i < PER_TRACE; i++)); do
+			not_ok "$name: babeltrace2 reads it (whole or per stream)"
+		done
 		continue
 	fi
 
-	grep -c '^\[' "$tj" >"$TMP/n.tj"
-	check_eq "$name: event count equals $ref's" "$(wc -l <"$bt")" "$(cat "$TMP/n.tj")"
-	if [ -n "${README_EVENTS[$name]:-}" ]; then
-		check_eq "$name: event count is the README's ${README_EVENTS[$name]}" \
-			"${README_EVENTS[$name]}" "$(cat "$TMP/n.tj")"
-	fi
-
-	grep '^\[' "$tj" | cols >"$tj.cols"
-	cols <"$bt" >"$bt.cols"
-	if [ "$ref" = babeltrace2 ]; then
-		check "$name: timestamps line by line as babeltrace2's" \
-			cmp -s <(cut -d' ' -f1 "$tj.cols") <(cut -d' ' -f1 "$bt.cols")
+	events_of[$name]=$(grep -c '^\[' "$tj")
+	check_eq "$name: event count equals $ref's" "$(wc -l <"$bt")" "${events_of[$name]}"
+	if [ -n "$exact" ]; then
+		check "$name: whole lines as $ref's, in the same order" \
+			"$TOOLS/compare-bt-text" "$tj.plain" "$bt"
 	else
-		# tjconv keeps a stream whose time goes back in stream order:
-		# with a single stream holding events, the order is exact.
-		if [ "$NONEMPTY" = 1 ]; then
-			check "$name: timestamps and names in stream order (one stream has events)" \
-				cmp -s "$tj.cols" "$bt.cols"
-		fi
-	fi
-	check "$name: same (timestamp, event name) pairs" \
-		cmp -s <(sort "$tj.cols") <(sort "$bt.cols")
-	if ! cmp -s "$tj.cols" "$bt.cols"; then
-		echo "# $name: $(diff "$tj.cols" "$bt.cols" | grep -c '^<') events ordered" \
-			"differently among equal timestamps"
+		check "$name: whole lines as $ref's (as multisets: streams read alone)" \
+			"$TOOLS/compare-bt-text" --any-order "$tj.plain" "$bt"
 	fi
 
-	# Discarded events and packets.
+	# Discarded events and packets, per stream and in total.
+	check "$name: LOST lines and per-stream summaries match babeltrace2's warnings" \
+		"$TOOLS/compare-discards" "$bt.err" "$tj" "$tj.err"
 	bt_discards "$bt.err" >"$bt.disc"
-	tj_discards "$tj" >"$tj.disc"
-	check "$name: LOST markers match babeltrace2's warnings (count, unit, interval)" \
-		cmp -s "$bt.disc" "$tj.disc"
 	lost=$(sum_discarded "$bt.disc" events)
 	lostp=$(sum_discarded "$bt.disc" packets)
+	discarded_of[$name]=$lost
 	if [ "$lost" -gt 0 ] || [ "$lostp" -gt 0 ]; then
 		check_match "$name: stderr summary says $lost discarded events" \
 			"^tjconv: warning: the tracer discarded $lost events" "$(cat "$tj.err")"
-		check_eq "$name: marker lines add up to $lost events" "$lost" \
-			"$(sum_discarded "$tj.disc" events)"
 	else
 		check_eq "$name: no discard markers, no discard warning" "" \
 			"$(grep '^#' "$tj"; grep discarded "$tj.err")"
 	fi
-	if [ -n "${README_DISCARDED[$name]:-}" ]; then
-		check_eq "$name: discarded events are the README's ${README_DISCARDED[$name]}" \
-			"${README_DISCARDED[$name]}" "$lost"
-	fi
 	check_eq "$name: stderr (-q) has only the discard summary" "" \
 		"$(grep -v -e '^tjconv: warning: the tracer discarded ' -e '^tjconv:   stream ' \
 			-e "^tjconv: notice: '$TJ_BUILD/lib/tjconv/" "$tj.err")"
-	rm -f "$tj" "$bt" "$tj.cols" "$bt.cols"
+	rm -f "$tj" "$bt" "$tj.plain"
 done
 
-check "found real traces to test" test "$ntraces" -ge 1
+for name in "${!README_EVENTS[@]}"; do
+	check_eq "$name: event count is the README's ${README_EVENTS[$name]}" \
+		"${README_EVENTS[$name]}" "${events_of[$name]:-not tested}"
+done
 for name in "${!README_DISCARDED[@]}"; do
 	check "README trace $name was tested" test -d "$TRACES/$name"
+	check_eq "$name: discarded events are the README's ${README_DISCARDED[$name]}" \
+		"${README_DISCARDED[$name]}" "${discarded_of[$name]:-not tested}"
 done
-
-plan "$_tap_n"
+# Known bug (core/reader.c, heap_less): ties between traces go in the order
+# tjconv found the trace directories (kernel/ before ust/), babeltrace2's
+# muxer orders them by trace name.  A TODO until the reader is fixed.
+"$TOOLS/mkctf-fields" "$TMP/session-rev/kernel" host-b
+"$TOOLS/mkctf-fields" "$TMP/session-rev/ust" host-a
+babeltrace2 --clock-gmt "$TMP/session-rev" >"$TMP/rev.bt" 2>/dev/null
+"$TJCONV" -q --clock-gmt --no-annotations "$TMP/session-rev" >"$TMP/rev.tj" 2>/dev/null
+if "$TOOLS/compare-bt-text" "$TMP/rev.tj" "$TMP/rev.bt" >/dev/null; then
+	ok "ties between traces in babeltrace2's order (trace name, not directory order) # TODO reader orders traces by directory"
+else
+	_tap_n=$((_tap_n + 1))
+	echo "not ok $_tap_n - ties between traces in babeltrace2's order (trace name, not directory order) # TODO reader orders traces by directory"
+fi
+check "found real traces to test" test "${#dirs[@]}" -ge 3
 done_testing

@@ -10,6 +10,7 @@ TJGEN="$TJ_BUILD/bin/tjgen"
 export LC_ALL=C
 export TZ=UTC
 
+require_tool babeltrace2
 plan 39
 
 # gen DIR ARGS...: run tjgen into $TMP/DIR; sets GEN_RC, GEN_ERR, GEN_COUNT.

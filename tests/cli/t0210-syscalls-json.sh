@@ -4,6 +4,7 @@
 # syscall slices as an independent counter finds entry/exit pairs in
 # babeltrace2's own text output (tests/tools/count-syscall-pairs).
 . "$(dirname "$0")/../lib/tap.sh"
+require_tool python3
 plan 16
 
 "$TJGEN" -q --scenario ncat -o "$TMP/ncat"
@@ -73,7 +74,6 @@ print(sum(1 for e in ev if e.get("ph") == "X" and e.get("cat") == "syscall" and 
 	check_eq "ref-basic: complete syscall slices = pairs in babeltrace2's output ($expected)" "$expected" "$got"
 	check "ref-basic JSON passes the Perfetto-rules checker" "$TJ_TOP/tests/tools/check-chrome-json" "$TMP/ref.json"
 else
-	skip "../shared/traces absent"
-	skip "../shared/traces absent"
+	skip_n 2 "../shared/traces absent ($TRACES)"
 fi
 done_testing

@@ -6,6 +6,7 @@
 . "${TJ_TOP:-.}/tests/lib/tap.sh"
 CHECK="$TJ_TOP/tests/tools/check-chrome-json"
 
+require_tool python3 gzip
 plan 52
 
 # run_check FILE: sets $rc and $msg (stderr and stdout of the checker)

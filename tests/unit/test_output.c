@@ -412,7 +412,7 @@ static void test_unwritable(void **state)
 	if (fd >= 0) {
 		close(fd);
 		unlink(path);
-		/* Root: a missing directory and /proc refuse instead. */
+		/* Root: a missing directory, /proc and /sys refuse instead. */
 		snprintf(path, sizeof(path), "%s/missing/out.txt", fx->dir);
 		snprintf(want, sizeof(want), "cannot create '%s': No such file or directory",
 			 path);
@@ -427,6 +427,16 @@ static void test_unwritable(void **state)
 			tj_error_format(want, sizeof(want));
 			assert_int_equal(strncmp(want, "cannot create '/proc/tjconv-test-out.txt': ",
 						 43), 0);
+			tj_error_clear();
+			/* The read-only-directory case for root: sysfs refuses new
+			 * files to root too (EACCES; EROFS where /sys is mounted
+			 * read-only, as in containers). */
+			assert_true(tj_output_open(&out, "/sys/tjconv-test-out.txt",
+						   TJ_OUTPUT_COMPRESS_AUTO) < 0);
+			tj_error_format(want, sizeof(want));
+			if (strcmp(want, "cannot create '/sys/tjconv-test-out.txt': Permission denied") != 0)
+				assert_string_equal(want, "cannot create '/sys/tjconv-test-out.txt': "
+							  "Read-only file system");
 			tj_error_clear();
 		}
 	} else {
