@@ -5,10 +5,10 @@
 # Oracles: the statedump lines of babeltrace2's own text, and counts of the
 # unfiltered output (a filter must keep every event of the thread).
 . "$(dirname "$0")/../lib/tap.sh"
-plan 8
+plan 10
 T="$TRACES/ref-basic-kernel-analysis"
 if ! have_shared; then
-	for i in 1 2 3 4 5 6 7 8; do
+	for i in 1 2 3 4 5 6 7 8 9 10; do
 		if [ "${CI:-}" = true ]; then not_ok "../shared/traces is missing (CI)"; else skip "no ../shared/traces"; fi
 	done
 	done_testing
@@ -37,4 +37,12 @@ check_eq "chrome-json: no thread appears under two pids" "" \
 check_eq "chrome-json --pid $sd: tid 12039's slices are all kept" \
 	"$(jq '[.traceEvents[] | select(.ph == "X" and .tid == 12039)] | length' "$TMP/rb.json")" \
 	"$(jq '[.traceEvents[] | select(.ph == "X" and .tid == 12039)] | length' "$TMP/pid.json")"
+# The idle task is one per CPU (swapper/N on cpu N), though every one has
+# tid 0: the kernel's own naming is the oracle.
+R="$TRACES/ref-16-cores-rt"
+"$TJCONV" -q "$R" >"$TMP/r16.txt"
+n0=$(grep -c ' swapper/[0-9]*/0 ' "$TMP/r16.txt")
+check "ref-16-cores-rt: idle-task events are attributed ($n0 > 1000)" test "$n0" -gt 1000
+check_eq "every idle-task event is swapper/N of its own cpu N" 0 \
+	"$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^swapper\/[0-9]+\/0$/) { split($i, a, "/"); if ("cpu" a[2] != $(i - 1)) bad++ } } END { print bad + 0 }' "$TMP/r16.txt")"
 done_testing
