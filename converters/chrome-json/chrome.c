@@ -309,7 +309,8 @@ static enum tj_status cj_record(void *state, const struct tj_record *rec)
 	memset(&r, 0, sizeof(r));
 	memcpy(&r, rec, rec->size < sizeof(r) ? rec->size : sizeof(r));
 	c->st.records++;
-	if (r.kind != TJ_REC_PROCESS_NAME && r.kind != TJ_REC_THREAD_NAME) {
+	if (r.kind != TJ_REC_PROCESS_NAME && r.kind != TJ_REC_THREAD_NAME &&
+	    r.kind != TJ_REC_TRACK_NAME) {
 		if (r.ts == TJ_TS_NONE) {
 			c->st.skipped_no_ts++;
 			return TJ_OK;
@@ -337,6 +338,10 @@ static enum tj_status cj_record(void *state, const struct tj_record *rec)
 	case TJ_REC_THREAD_NAME:
 		c->st.names++;
 		rc = cj_thread_name(c, &r);
+		break;
+	case TJ_REC_TRACK_NAME:
+		c->st.names++;
+		rc = cj_track_name(c, &r);
 		break;
 	default:
 		c->st.unknown++;

@@ -28,9 +28,12 @@
 #define TID_CPU_BASE INT64_C(2000000000)        /* track of cpu N */
 #define PID_GLOBAL INT64_C(2100000000)          /* pseudo-process "Trace" */
 #define TID_GLOBAL INT64_C(2100000000)
+#define PID_NET INT64_C(2110000000)             /* pseudo-process "Network" */
+#define TID_NET_BASE INT64_C(2110000000)        /* TJ_TRACK_CONNECTION track N */
+#define MAX_CONN 30000000                       /* keeps TID_NET_BASE + N < 2^31 */
 #define MAX_CPU 50000000
 
-enum track_kind { TK_THREAD, TK_STATE, TK_IDLE, TK_IDLE_STATE, TK_CPU, TK_GLOBAL };
+enum track_kind { TK_THREAD, TK_STATE, TK_IDLE, TK_IDLE_STATE, TK_CPU, TK_GLOBAL, TK_NET };
 
 /* Slices remembered per track to refuse partial overlaps (doc/chrome-json.md). */
 #define RING 8
@@ -73,7 +76,8 @@ struct cj {
 	struct tj_map threads;  /* tid -> struct named */
 	struct tj_map procs;    /* pid -> struct named */
 	struct tj_map flows;    /* flow id -> cj_flow_open_mark, begun and not ended */
-	int cpus_named, global_named;
+	struct tj_map net_names; /* connection track id -> struct named */
+	int cpus_named, global_named, net_named;
 	struct {
 		uint64_t records, spans, states, instants, flows, counters, names, unknown;
 		uint64_t dropped_overlap, dropped_non_finite, skipped_no_ts, clamped_dur;
@@ -122,6 +126,8 @@ const char *cj_thread_name_borrow(struct cj *c, int32_t tid);
 /* TJ_REC_PROCESS_NAME / TJ_REC_THREAD_NAME: M events when the name is new. */
 int cj_process_name(struct cj *c, const struct tj_record *r);
 int cj_thread_name(struct cj *c, const struct tj_record *r);
+/* TJ_REC_TRACK_NAME: names a TJ_TRACK_CONNECTION track (M event). */
+int cj_track_name(struct cj *c, const struct tj_record *r);
 /* Flows begun and not ended, by id.  cj_flow_begin: TJ_OK or TJ_ENOMEM. */
 int cj_flow_is_open(const struct cj *c, uint64_t id);
 int cj_flow_begin(struct cj *c, uint64_t id);

@@ -67,6 +67,14 @@ void cj_locate(struct cj *c, const struct tj_record *r, struct loc *l)
 		l->kind = TK_CPU;
 		l->ref = cpu;
 		return;
+	case TJ_TRACK_CONNECTION:
+		if (r->track_id >= MAX_CONN)
+			break;
+		l->pid = PID_NET;
+		l->tid = TID_NET_BASE + (int64_t)r->track_id;
+		l->kind = TK_NET;
+		l->ref = (int32_t)r->track_id;
+		return;
 	default:
 		break;
 	}
@@ -125,6 +133,10 @@ static void track_meta(struct cj *c, const struct loc *l)
 		c->global_named = 1;
 		process_meta(c, PID_GLOBAL, "Trace", -1);
 	}
+	if (l->kind == TK_NET && !c->net_named) {
+		c->net_named = 1;
+		process_meta(c, PID_NET, "Network", -1);
+	}
 	meta_open(c, l->pid, l->tid, "thread_name");
 	jsonw_lit(w, ",\"args\":{\"name\":\"");
 	n = jsonw_fmt_i64(num, l->ref);
@@ -155,6 +167,17 @@ static void track_meta(struct cj *c, const struct loc *l)
 		jsonw_raw(w, num, n);
 		sort = l->ref;
 		break;
+	case TK_NET: {
+		const struct named *nn = tj_map_get(&c->net_names, l->ref);
+		if (nn && nn->name) {
+			jsonw_str_body(w, nn->name, strlen(nn->name));
+		} else {
+			jsonw_lit(w, "connection ");
+			jsonw_raw(w, num, n);
+		}
+		sort = l->ref;
+		break;
+	}
 	default:
 		jsonw_lit(w, "global");
 		sort = 0;
@@ -290,6 +313,29 @@ int cj_thread_name(struct cj *c, const struct tj_record *r)
 	return TJ_OK;
 }
 
+int cj_track_name(struct cj *c, const struct tj_record *r)
+{
+	struct named *n;
+	struct loc l;
+	if (r->track != TJ_TRACK_CONNECTION || !r->name)
+		return TJ_OK;
+	cj_locate(c, r, &l);
+	if (l.kind != TK_NET)
+		return TJ_OK;
+	if (!(n = named_get(&c->net_names, l.ref)))
+		return TJ_ENOMEM;
+	if (n->name && strcmp(n->name, r->name) == 0)
+		return TJ_OK;
+	if (set_name(&n->name, r->name))
+		return TJ_ENOMEM;
+	struct track *t = tj_map_get(&c->tracks, l.tid);
+	if (t && t->named) {
+		track_meta(c, &l); /* renamed: say it again */
+		return TJ_OK;
+	}
+	return cj_track_get(c, &l) ? TJ_OK : TJ_ENOMEM;
+}
+
 /* ------------------------------------------------------------------ */
 /* flows in flight                                                     */
 
@@ -331,4 +377,5 @@ void cj_tracks_release(struct cj *c)
 	tj_map_release(&c->flows); /* values are the static mark */
 	free_names(&c->threads);
 	free_names(&c->procs);
+	free_names(&c->net_names);
 }

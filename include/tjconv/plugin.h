@@ -56,6 +56,11 @@
  *  - struct tj_sbuf is opaque, used through host functions;
  *  - host.format_time formats timestamps as the text exporter shows them;
  *  - TJ_PLUGIN_DEFINE() writes the descriptor and the entry symbol.
+ *
+ * Changes in 2.1 (appended only; 2.0 plugins load unchanged):
+ *  - TJ_TRACK_CONNECTION, a track per network connection (or any other
+ *    object an analyzer numbers), chosen by the new tj_record.track_id;
+ *  - TJ_REC_TRACK_NAME names such a track (track, track_id, name).
  */
 #ifndef TJCONV_PLUGIN_H
 #define TJCONV_PLUGIN_H
@@ -69,7 +74,7 @@ extern "C" {
 #endif
 
 #define TJ_ABI_MAJOR 2
-#define TJ_ABI_MINOR 0
+#define TJ_ABI_MINOR 1
 
 /* Name of the single symbol a plugin exports. */
 #define TJ_PLUGIN_ENTRY_SYMBOL "tj_plugin_entry"
@@ -177,6 +182,8 @@ enum tj_record_kind {
 	TJ_REC_COUNTER = 5,   /* a sampled value */
 	TJ_REC_PROCESS_NAME = 6, /* pid got a name: name = process name */
 	TJ_REC_THREAD_NAME = 7,  /* tid got a name: name = thread name */
+	/* 2.1: a TJ_TRACK_CONNECTION track got a name: track, track_id, name. */
+	TJ_REC_TRACK_NAME = 8,
 };
 
 enum tj_track {
@@ -184,6 +191,9 @@ enum tj_track {
 	TJ_TRACK_THREAD_STATE = 1, /* the thread's state track (pid, tid) */
 	TJ_TRACK_CPU = 2,          /* per-CPU track (cpu) */
 	TJ_TRACK_GLOBAL = 3,       /* one track for the whole trace */
+	/* 2.1: one track per network connection (or other numbered object):
+	 * tj_record.track_id says which; exporters group them together. */
+	TJ_TRACK_CONNECTION = 4,
 };
 
 enum tj_flow_phase {
@@ -233,6 +243,9 @@ struct tj_record {
 	const struct tj_arg *args; /* each with .size set (TJ_ARG_I/TJ_ARG_S) */
 	/* Exporters: the plugin that emitted it (set by the host). */
 	const char *origin;
+	/* 2.1: which TJ_TRACK_CONNECTION track (0 .. 2^24 - 1); 0 in records
+	 * from older emitters. */
+	uint64_t track_id;
 };
 
 #define TJ_REC_F_CUT_BEGIN 0x1u /* started before the trace (or window) began */
