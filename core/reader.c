@@ -66,6 +66,7 @@ struct tj_reader {
 	struct tj_workers *workers;
 
 	int started;            /* tj_reader_start done */
+	uint32_t *trace_rank;   /* trace index -> rank of its name (ties) */
 	tj_lookahead_fn la_fn;  /* tj_reader_set_lookahead */
 	void *la_ud;
 	struct tj_batch **kept; /* --jobs: batches of held messages */
@@ -173,10 +174,64 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 	}
 }
 
-static struct tj_merge_key head_key(const struct upstream *up)
+static struct tj_merge_key head_key(const struct tj_reader *r, const struct upstream *up)
 {
-	return (struct tj_merge_key){.ts = up->head_ts, .trace_index = up->c.trace_index,
+	uint32_t t = up->c.trace_index;
+	return (struct tj_merge_key){.ts = up->head_ts,
+				     .trace_index = r->trace_rank ? r->trace_rank[t] : t,
 				     .tie = up->c.tie_key};
+}
+
+/* babeltrace2's muxer breaks ties between traces by trace name, which
+ * source.ctf.fs makes "HOSTNAME/PATH" (PATH relative to what the user
+ * gave): rank the traces the same way, once their environments are read. */
+static char *trace_name(const struct tj_reader *r, size_t ti)
+{
+	const char *host = r->traces[ti].hostname ? r->traces[ti].hostname : "";
+	const char *path = r->traces[ti].path;
+	size_t in = strlen(r->input);
+	while (in > 1 && r->input[in - 1] == '/')
+		in--;
+	const char *rel = strncmp(path, r->input, in) == 0 && (path[in] == '/' || !path[in])
+				  ? path + in + (path[in] == '/')
+				  : path;
+	size_t n = strlen(host) + strlen(rel) + 2;
+	char *name = malloc(n);
+	if (name)
+		snprintf(name, n, "%s/%s", host, rel);
+	return name;
+}
+
+static int rank_traces(struct tj_reader *r)
+{
+	char **names = calloc(r->ntraces, sizeof(*names));
+	uint32_t *order = calloc(r->ntraces, sizeof(*order));
+	int rc = names && order ? TJ_OK : TJ_ENOMEM;
+	for (size_t i = 0; rc == TJ_OK && i < r->ntraces; i++)
+		if (!(names[i] = trace_name(r, i)))
+			rc = TJ_ENOMEM;
+	if (rc == TJ_OK) {
+		/* Few traces: insertion sort, stable on directory order. */
+		for (size_t i = 0; i < r->ntraces; i++) {
+			size_t j = i;
+			order[i] = (uint32_t)i;
+			while (j > 0 && strcmp(names[order[j - 1]], names[i]) > 0) {
+				order[j] = order[j - 1];
+				j--;
+			}
+			order[j] = (uint32_t)i;
+		}
+		r->trace_rank = calloc(r->ntraces, sizeof(*r->trace_rank));
+		if (!r->trace_rank)
+			rc = TJ_ENOMEM;
+		for (size_t k = 0; rc == TJ_OK && k < r->ntraces; k++)
+			r->trace_rank[order[k]] = (uint32_t)k;
+	}
+	for (size_t i = 0; names && i < r->ntraces; i++)
+		free(names[i]);
+	free(names);
+	free(order);
+	return rc;
 }
 
 /* Pull every upstream to its first timed message, without a callback. */
@@ -189,10 +244,13 @@ static int prime(struct tj_reader *r)
 			r->streams.priming = 0;
 			return rc;
 		}
-		if (!r->ups[i].ended)
-			tj_merge_push(&r->merge, (uint32_t)i, head_key(&r->ups[i]));
 	}
 	r->streams.priming = 0;
+	if (r->ntraces > 1 && rank_traces(r))
+		return TJ_ENOMEM;
+	for (size_t i = 0; i < r->nups; i++)
+		if (!r->ups[i].ended)
+			tj_merge_push(&r->merge, (uint32_t)i, head_key(r, &r->ups[i]));
 	int64_t h = tj_merge_peek(&r->merge);
 	r->info.first_ts = h >= 0 ? tj_merge_borrow_key(&r->merge, (uint32_t)h)->ts : TJ_TS_NONE;
 	return TJ_OK;
@@ -212,7 +270,7 @@ static int advance(struct tj_reader *r, struct upstream *up)
 	if (up->ended)
 		tj_merge_pop(&r->merge);
 	else
-		tj_merge_update(&r->merge, head_key(up));
+		tj_merge_update(&r->merge, head_key(r, up));
 	return TJ_OK;
 }
 
@@ -607,6 +665,7 @@ void tj_reader_free(struct tj_reader *r)
 		tj_workers_free(r->workers);
 	}
 	free(r->kept);
+	free(r->trace_rank);
 	for (size_t i = 0; i < r->nups; i++) {
 		struct upstream *up = &r->ups[i];
 		for (uint64_t j = up->pos; !r->workers && j < up->count; j++)
