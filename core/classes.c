@@ -195,3 +195,52 @@ void tj_trace_slot_release(struct tj_trace_slot *t)
 	free(t->uuid);
 	memset(t, 0, sizeof(*t));
 }
+
+/* babeltrace2's muxer breaks ties between traces by trace name, which
+ * source.ctf.fs makes "HOSTNAME/PATH" (PATH relative to what the user
+ * gave): rank the traces the same way, once their environments are read. */
+static char *trace_name(const struct tj_trace_slot *t, const char *input)
+{
+	const char *host = t->hostname ? t->hostname : "";
+	size_t in = strlen(input);
+	while (in > 1 && input[in - 1] == '/')
+		in--;
+	const char *rel = strncmp(t->path, input, in) == 0 && (t->path[in] == '/' || !t->path[in])
+				  ? t->path + in + (t->path[in] == '/')
+				  : t->path;
+	size_t n = strlen(host) + strlen(rel) + 2;
+	char *name = malloc(n);
+	if (name)
+		snprintf(name, n, "%s/%s", host, rel);
+	return name;
+}
+
+uint32_t *tj_trace_slots_rank(const struct tj_trace_slot *traces, size_t n, const char *input)
+{
+	char **names = calloc(n ? n : 1, sizeof(*names));
+	uint32_t *order = calloc(n ? n : 1, sizeof(*order));
+	uint32_t *rank = calloc(n ? n : 1, sizeof(*rank));
+	int ok = names && order && rank;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (names[i] = trace_name(&traces[i], input)) != NULL;
+	/* Few traces: insertion sort, stable on directory order. */
+	for (size_t i = 0; ok && i < n; i++) {
+		size_t j = i;
+		while (j > 0 && strcmp(names[order[j - 1]], names[i]) > 0) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = (uint32_t)i;
+	}
+	for (size_t k = 0; ok && k < n; k++)
+		rank[order[k]] = (uint32_t)k;
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	free(order);
+	if (!ok) {
+		free(rank);
+		return NULL;
+	}
+	return rank;
+}

@@ -60,5 +60,8 @@ void tj_trace_slot_init(struct tj_trace_slot *t, char *path);
 /* Read hostname, tracer version, uuid... from trace, the first time only. */
 void tj_trace_slot_fill_env(struct tj_trace_slot *t, const bt_trace *trace);
 void tj_trace_slot_release(struct tj_trace_slot *t);
+/* The rank of each trace in babeltrace2's tie order (by trace name,
+ * "HOSTNAME/PATH relative to input"); malloc'd, NULL when out of memory. */
+uint32_t *tj_trace_slots_rank(const struct tj_trace_slot *traces, size_t n, const char *input);
 
 #endif

@@ -182,58 +182,6 @@ static struct tj_merge_key head_key(const struct tj_reader *r, const struct upst
 				     .tie = up->c.tie_key};
 }
 
-/* babeltrace2's muxer breaks ties between traces by trace name, which
- * source.ctf.fs makes "HOSTNAME/PATH" (PATH relative to what the user
- * gave): rank the traces the same way, once their environments are read. */
-static char *trace_name(const struct tj_reader *r, size_t ti)
-{
-	const char *host = r->traces[ti].hostname ? r->traces[ti].hostname : "";
-	const char *path = r->traces[ti].path;
-	size_t in = strlen(r->input);
-	while (in > 1 && r->input[in - 1] == '/')
-		in--;
-	const char *rel = strncmp(path, r->input, in) == 0 && (path[in] == '/' || !path[in])
-				  ? path + in + (path[in] == '/')
-				  : path;
-	size_t n = strlen(host) + strlen(rel) + 2;
-	char *name = malloc(n);
-	if (name)
-		snprintf(name, n, "%s/%s", host, rel);
-	return name;
-}
-
-static int rank_traces(struct tj_reader *r)
-{
-	char **names = calloc(r->ntraces, sizeof(*names));
-	uint32_t *order = calloc(r->ntraces, sizeof(*order));
-	int rc = names && order ? TJ_OK : TJ_ENOMEM;
-	for (size_t i = 0; rc == TJ_OK && i < r->ntraces; i++)
-		if (!(names[i] = trace_name(r, i)))
-			rc = TJ_ENOMEM;
-	if (rc == TJ_OK) {
-		/* Few traces: insertion sort, stable on directory order. */
-		for (size_t i = 0; i < r->ntraces; i++) {
-			size_t j = i;
-			order[i] = (uint32_t)i;
-			while (j > 0 && strcmp(names[order[j - 1]], names[i]) > 0) {
-				order[j] = order[j - 1];
-				j--;
-			}
-			order[j] = (uint32_t)i;
-		}
-		r->trace_rank = calloc(r->ntraces, sizeof(*r->trace_rank));
-		if (!r->trace_rank)
-			rc = TJ_ENOMEM;
-		for (size_t k = 0; rc == TJ_OK && k < r->ntraces; k++)
-			r->trace_rank[order[k]] = (uint32_t)k;
-	}
-	for (size_t i = 0; names && i < r->ntraces; i++)
-		free(names[i]);
-	free(names);
-	free(order);
-	return rc;
-}
-
 /* Pull every upstream to its first timed message, without a callback. */
 static int prime(struct tj_reader *r)
 {
@@ -246,7 +194,8 @@ static int prime(struct tj_reader *r)
 		}
 	}
 	r->streams.priming = 0;
-	if (r->ntraces > 1 && rank_traces(r))
+	if (r->ntraces > 1 && !r->trace_rank &&
+	    !(r->trace_rank = tj_trace_slots_rank(r->traces, r->ntraces, r->input)))
 		return TJ_ENOMEM;
 	for (size_t i = 0; i < r->nups; i++)
 		if (!r->ups[i].ended)
