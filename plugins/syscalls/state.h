@@ -115,7 +115,7 @@ struct analyzer {
 	struct tj_plugin *self;
 	int annotate;              /* an exporter shows annotations */
 	int64_t first_ts, last_ts;
-	const struct tj_trace_info *info; /* from begin(), valid until fini */
+	uint8_t task_enc[64];        /* enum task_encoding per trace (begin) */
 	struct tj_map threads;       /* tid -> struct thread */
 	struct tj_map processes;     /* pid -> struct process */
 	struct tj_map file_tables;   /* statedump file_table_address -> pid + 1 */

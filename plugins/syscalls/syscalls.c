@@ -105,13 +105,9 @@ static enum tj_status sys_on_class(void *state, const struct tj_event_class *cls
 		snprintf(ci->arg_out_names[ci->nargs], sizeof(ci->arg_out_names[0]), "%s_out", fname);
 		ci->arg_fields[ci->nargs++] = f;
 	}
-	/* How this trace's kernel encodes prev_state. */
-	const struct tj_trace_info *info = a->info;
-	if (info && info->traces && cls->trace_index < info->ntraces) {
-		const struct tj_trace_desc *td = (const struct tj_trace_desc *)(const void *)
-			((const char *)info->traces + (size_t)cls->trace_index * info->traces[0].size);
-		ci->task_enc = (uint8_t)task_encoding_of_release(td->kernel_release);
-	}
+	/* How this trace's kernel encodes prev_state (from begin). */
+	if (cls->trace_index < sizeof(a->task_enc))
+		ci->task_enc = a->task_enc[cls->trace_index];
 	for (size_t i = 0; i < thread_rule_count && ci->nrules < 8; i++)
 		if (thread_rule_matches(&thread_rules[i], n)) {
 			const struct thread_rule *r = &thread_rules[i];
@@ -319,7 +315,11 @@ static enum tj_status sys_begin(void *state, const struct tj_trace_info *info)
 {
 	struct analyzer *a = state;
 	a->first_ts = info->first_ts;
-	a->info = info;
+	for (uint32_t i = 0; info->traces && i < info->ntraces && i < sizeof(a->task_enc); i++) {
+		const struct tj_trace_desc *td = (const struct tj_trace_desc *)(const void *)
+			((const char *)info->traces + (size_t)i * info->traces[0].size);
+		a->task_enc[i] = (uint8_t)task_encoding_of_release(td->kernel_release);
+	}
 	return TJ_OK;
 }
 

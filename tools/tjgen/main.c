@@ -276,7 +276,7 @@ static void tjg_trace_uuid(const struct tjg_options *o, unsigned ncpus, uint8_t 
 static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options *o)
 {
 	unsigned ncpus = sc->ncpus ? sc->ncpus : o->cpus;
-	struct tjg_metadata_info md;
+	struct tjg_metadata_info md = {0};
 	struct tjg_trace *trace;
 	char trace_name[64];
 	uint8_t uuid[16];
