@@ -59,6 +59,7 @@ struct cls_info {
 	char arg_out_names[MAX_ARGS][48]; /* "NAME_out": an exit value whose entry
 					     argument has the same name */
 	tj_field arg_fields[MAX_ARGS];
+	uint8_t task_enc;          /* enum task_encoding of the class's trace */
 	/* Declarative rules that apply to this class, in table order. */
 	uint32_t nrules;
 	const struct thread_rule *rules[8];
@@ -77,6 +78,9 @@ struct thread {
 	int32_t tid, pid;          /* pid -1 when unknown */
 	char comm[COMM_BYTES];
 	uint8_t status;            /* enum thread_status */
+	const char *state_sys;     /* TS_SYSCALL: the call's name, for the record */
+	const char *inherited_sys; /* a new thread's parent's syscall (clone), in
+				      which it runs until its own exit of it */
 	uint8_t name_sent;         /* a THREAD_NAME record was emitted for comm */
 	int64_t since;             /* when status began (TJ_TS_NONE: not yet) */
 	int64_t born_ts;           /* sched_process_fork time, TJ_TS_NONE if before */
@@ -111,6 +115,7 @@ struct analyzer {
 	struct tj_plugin *self;
 	int annotate;              /* an exporter shows annotations */
 	int64_t first_ts, last_ts;
+	uint8_t task_enc[64];        /* enum task_encoding per trace (begin) */
 	struct tj_map threads;       /* tid -> struct thread */
 	struct tj_map processes;     /* pid -> struct process */
 	struct tj_map file_tables;   /* statedump file_table_address -> pid + 1 */

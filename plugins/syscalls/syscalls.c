@@ -105,6 +105,9 @@ static enum tj_status sys_on_class(void *state, const struct tj_event_class *cls
 		snprintf(ci->arg_out_names[ci->nargs], sizeof(ci->arg_out_names[0]), "%s_out", fname);
 		ci->arg_fields[ci->nargs++] = f;
 	}
+	/* How this trace's kernel encodes prev_state (from begin). */
+	if (cls->trace_index < sizeof(a->task_enc))
+		ci->task_enc = a->task_enc[cls->trace_index];
 	for (size_t i = 0; i < thread_rule_count && ci->nrules < 8; i++)
 		if (thread_rule_matches(&thread_rules[i], n)) {
 			const struct thread_rule *r = &thread_rules[i];
@@ -168,6 +171,11 @@ static int on_fork(struct analyzer *a, const struct cls_info *ci, const struct t
 	child->in_syscall = 0;
 	child->seen_entry = 0;
 	child->born_ts = ev->ts;
+	/* The child runs in its parent's call (clone) until it exits it
+	 * (Trace Compass's ProcessForkHandler does the same). */
+	struct thread *parent = ptid >= 0 ? thread_get(a, (int32_t)ptid, 0) : NULL;
+	child->inherited_sys = parent && parent != child && parent->in_syscall && parent->sys_cls
+		? parent->sys_cls->sysname : NULL;
 	int rc = fd_on_fork(a, (int32_t)ppid, (int32_t)cpid);
 	if (rc == TJ_OK)
 		rc = thread_set_pid(a, child, (int32_t)cpid);
@@ -307,6 +315,11 @@ static enum tj_status sys_begin(void *state, const struct tj_trace_info *info)
 {
 	struct analyzer *a = state;
 	a->first_ts = info->first_ts;
+	for (uint32_t i = 0; info->traces && i < info->ntraces && i < sizeof(a->task_enc); i++) {
+		const struct tj_trace_desc *td = (const struct tj_trace_desc *)(const void *)
+			((const char *)info->traces + (size_t)i * info->traces[0].size);
+		a->task_enc[i] = (uint8_t)task_encoding_of_release(td->kernel_release);
+	}
 	return TJ_OK;
 }
 
@@ -339,7 +352,7 @@ static void sys_fini(void *state)
 
 static const char *const subscriptions[] = {
 	"syscall_*", "compat_syscall_*", "sys_*", "exit_syscall",
-	"sched_switch", "sched_waking", "sched_wakeup", "sched_wakeup_new",
+	"sched_switch", "sched_waking", "sched_wakeup", "sched_wakeup_new", "sched_migrate_task",
 	"sched_process_fork", "sched_process_exec", "sched_process_free",
 	"irq_handler_entry", "irq_handler_exit", "irq_softirq_entry", "irq_softirq_exit",
 	"softirq_entry", "softirq_exit",

@@ -19,6 +19,8 @@ enum thread_status {
 	TS_INTERRUPTED, /* an IRQ or softirq runs on its CPU */
 	TS_BLOCKED,     /* switched out in a sleeping state */
 	TS_WAIT_CPU,    /* runnable (preempted or woken), waiting for a CPU */
+	TS_WAIT_UNKNOWN, /* waiting, cause unknown (statedump "WAIT": Trace
+			    Compass's WAIT_UNKNOWN) until an event tells more */
 	TS_EXITED,      /* no longer exists: no more state intervals */
 	TS_COUNT
 };
@@ -42,11 +44,36 @@ enum rule_what {
 enum rule_how {
 	VAL_CONST,          /* value */
 	VAL_FIELD,          /* the integer in field */
-	VAL_IF_MASK_ZERO,   /* (field & mask) == 0 ? value : else_value */
-	VAL_RESUME,         /* System_call set ? SYSCALL : USERMODE */
-	VAL_WAKE,           /* BLOCKED/UNKNOWN become value; others unchanged */
-	VAL_STATEDUMP,      /* LTTng statedump status enum mapped to a status */
+	VAL_TASK_STATE,     /* sched_switch prev_state through task_state_rows,
+			       read in the trace's kernel encoding */
+	VAL_RESUME,         /* System_call set (own or inherited at fork) ?
+			       SYSCALL : USERMODE */
+	VAL_WAKE,           /* a thread not on a CPU and not runnable (BLOCKED,
+			       WAIT_UNKNOWN, UNKNOWN, EXITED) becomes value */
+	VAL_STATEDUMP,      /* LTTng statedump status enum mapped to a status,
+			       only for a thread with no state yet */
 };
+
+/* How sched_switch's prev_state encodes the task state, by kernel version. */
+enum task_encoding {
+	TASK_ENC_STATE = 0,  /* before 4.14 (and unknown): p->state, with
+				TASK_STATE_MAX (1024/2048) or-ed in when preempted */
+	TASK_ENC_REPORT = 1, /* 4.14 and later: 1 << (task_state_index - 1),
+				TASK_REPORT_MAX (256) when preempted */
+	TASK_ENC_COUNT
+};
+
+/* One row of the prev_state decoding: the first row of the trace's
+ * encoding with a bit in common with prev_state wins; none: WAIT_CPU. */
+struct task_state_row {
+	uint8_t encodings;      /* 1 << enum task_encoding, or-ed */
+	uint8_t status;         /* enum thread_status */
+	int64_t bits;
+	const char *why;        /* the kernel names of the bits */
+};
+
+extern const struct task_state_row task_state_rows[];
+extern const size_t task_state_row_count;
 
 struct thread_rule {
 	const char *event;      /* exact name, or prefix ending in '*' */
@@ -54,21 +81,25 @@ struct thread_rule {
 	uint8_t what;
 	uint8_t how;
 	uint8_t value;          /* enum thread_status */
-	uint8_t else_value;
 	const char *who_field;  /* WHO_FIELD */
-	const char *field;      /* VAL_FIELD, VAL_IF_MASK_ZERO, VAL_STATEDUMP */
-	int64_t mask;
+	const char *field;      /* VAL_FIELD, VAL_TASK_STATE, VAL_STATEDUMP */
 };
 
 extern const struct thread_rule thread_rules[];
 extern const size_t thread_rule_count;
 
-/* "running", "syscall", "interrupted", "blocked", "wait-cpu", "unknown". */
+/* "running", "syscall", "interrupted", "blocked", "wait-cpu", "wait",
+ * "exited", "unknown". */
 const char *thread_status_name(enum thread_status s);
 /* Trace Compass state values (its StateValues constants) for the export. */
 int thread_status_tc_value(enum thread_status s);
 /* LTTng's lttng_statedump_process_state status enum to a thread status. */
 enum thread_status thread_status_from_statedump(int64_t status);
+/* sched_switch prev_state to the switched-out thread's status. */
+enum thread_status thread_status_from_task_state(int64_t prev_state, enum task_encoding enc);
+/* The encoding of a kernel release string ("4.4.0-116-generic"); NULL or
+ * unparsable: TASK_ENC_STATE, Trace Compass's reading. */
+enum task_encoding task_encoding_of_release(const char *kernel_release);
 /* Whether an event name matches a rule's pattern. */
 int thread_rule_matches(const struct thread_rule *r, const char *event);
 

@@ -146,6 +146,8 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 	if (t->tid <= 0 || t->status == TS_UNKNOWN || t->status == TS_EXITED ||
 	    t->since == TJ_TS_NONE || end < t->since)
 		return TJ_OK;
+	struct tj_arg arg = TJ_ARG_S("syscall", t->state_sys);
+	int labelled = t->status == TS_SYSCALL && t->state_sys && t->state_sys[0];
 	struct tj_record r = {
 		.size = sizeof(r),
 		.kind = TJ_REC_STATE,
@@ -158,6 +160,8 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 		.cpu = -1,
 		.track = TJ_TRACK_THREAD_STATE,
 		.flags = flags,
+		.nargs = labelled ? 1 : 0,
+		.args = labelled ? &arg : NULL,
 	};
 	return a->host->emit(a->self, &r);
 }
@@ -175,6 +179,11 @@ int thread_set_status(struct analyzer *a, struct thread *t, int64_t ts, enum thr
 	}
 	t->status = (uint8_t)s;
 	t->since = ts;
+	t->state_sys = NULL;
+	if (s == TS_SYSCALL)
+		t->state_sys = t->in_syscall && t->sys_cls ? t->sys_cls->sysname : t->inherited_sys;
+	if (s == TS_EXITED)
+		t->inherited_sys = NULL;
 	return rc;
 }
 
@@ -248,26 +257,34 @@ int apply_rules(struct analyzer *a, const struct cls_info *ci, const struct tj_e
 		struct thread *t = rule_target(a, r, ci->rule_who[i], ev, cur);
 		if (!t)
 			continue;
-		if (r->what == ENTER_SYSCALL || r->what == LEAVE_SYSCALL)
-			continue; /* syscall_track.c pairs them; VAL_RESUME reads in_syscall */
+		if (r->what == ENTER_SYSCALL || r->what == LEAVE_SYSCALL) {
+			/* syscall_track.c pairs them; VAL_RESUME reads in_syscall.
+			 * A call of its own ends the one a new thread inherited. */
+			t->inherited_sys = NULL;
+			continue;
+		}
 		enum thread_status s = t->status;
 		switch (r->how) {
 		case VAL_CONST:
 			s = r->value;
 			break;
-		case VAL_IF_MASK_ZERO:
+		case VAL_TASK_STATE:
 			if (f >= 0 && h->field_int(ev, f, &v))
-				s = (v & r->mask) == 0 ? r->value : r->else_value;
+				s = thread_status_from_task_state(v, (enum task_encoding)ci->task_enc);
 			break;
 		case VAL_RESUME:
-			s = t->in_syscall ? TS_SYSCALL : TS_USERMODE;
+			s = t->in_syscall || t->inherited_sys ? TS_SYSCALL : TS_USERMODE;
 			break;
 		case VAL_WAKE:
-			if (t->status == TS_BLOCKED || t->status == TS_UNKNOWN)
+			/* An exited thread woken was not gone (a parked kthread read
+			 * as TASK_DEAD by the pre-4.14 rule). */
+			if (t->status == TS_BLOCKED || t->status == TS_WAIT_UNKNOWN ||
+			    t->status == TS_UNKNOWN || t->status == TS_EXITED)
 				s = r->value;
 			break;
 		case VAL_STATEDUMP:
-			if (f >= 0 && h->field_int(ev, f, &v))
+			/* The trace itself knows better than a dump taken while it ran. */
+			if (t->status == TS_UNKNOWN && f >= 0 && h->field_int(ev, f, &v))
 				s = thread_status_from_statedump(v);
 			break;
 		default:
@@ -283,8 +300,15 @@ int threads_finish(struct analyzer *a)
 	size_t it = 0;
 	struct thread *t;
 	int rc = TJ_OK;
-	while (rc == TJ_OK && (t = tj_map_next(&a->threads, &it, NULL)))
+	while (rc == TJ_OK && (t = tj_map_next(&a->threads, &it, NULL))) {
 		rc = emit_state(a, t, a->last_ts, TJ_REC_F_CUT_END);
+		/* Named (sched_switch) but its pid never learned: a process of
+		 * its own, as its records already say (pid_or_tid). */
+		if (rc == TJ_OK && t->tid > 0 && t->pid < 0 && t->comm[0] && !t->name_sent) {
+			t->name_sent = 1;
+			rc = emit_name(a, TJ_REC_THREAD_NAME, t->tid, t->tid, t->comm);
+		}
+	}
 	for (uint32_t c = 0; rc == TJ_OK && c < a->ncpus; c++)
 		rc = emit_cpu(a, (int32_t)c, &a->cpus[c], a->last_ts, TJ_REC_F_CUT_END);
 	return rc;

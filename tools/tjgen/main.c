@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "ctf_writer.h"
 #include "metadata.h"
+#include "tcxml.h"
 #include "tjgen.h"
 
 #define TJG_EXIT_FAILURE 1
@@ -26,6 +27,7 @@
 static const char tjg_usage[] =
 	"usage: tjgen --scenario ncat -o DIR [options]\n"
 	"       tjgen --scenario load --events N [--cpus K] -o DIR [options]\n"
+	"       tjgen --scenario tc-xml --input FILE.xml -o DIR [-q]\n"
 	"\n"
 	"Write a deterministic LTTng 2.13-style kernel CTF 1.8 trace into DIR\n"
 	"(created; an existing DIR must be empty): DIR/metadata and one stream\n"
@@ -39,9 +41,12 @@ static const char tjg_usage[] =
 	"         scheduling among ~50 threads, interrupts, network)\n"
 	"  lost-exits  2 CPUs: syscall entries and exits lost in discarded-events\n"
 	"         ranges (lone exits, cut entries, mismatched exits, re-entry)\n"
+	"  tc-xml the events of a Trace Compass XML stub trace (--input), one\n"
+	"         stream per CPU, classes declared from the fields\n"
 	"\n"
 	"options:\n"
-	"  -s, --scenario NAME     ncat, load or lost-exits\n"
+	"  -s, --scenario NAME     ncat, load, lost-exits or tc-xml\n"
+	"  -i, --input FILE        tc-xml: the Trace Compass XML stub trace\n"
 	"  -o, --output DIR        output trace directory\n"
 	"  -n, --events N          load: number of events to write (required)\n"
 	"  -c, --cpus K            load: number of CPUs/streams (default 4, max 128)\n"
@@ -68,6 +73,7 @@ enum {
 static const struct option tjg_long_options[] = {
 	{"scenario", required_argument, NULL, 's'},
 	{"output", required_argument, NULL, 'o'},
+	{"input", required_argument, NULL, 'i'},
 	{"events", required_argument, NULL, 'n'},
 	{"cpus", required_argument, NULL, 'c'},
 	{"discard", required_argument, NULL, TJG_OPT_DISCARD},
@@ -115,6 +121,7 @@ bad:
 
 struct tjg_cli {
 	struct tjg_options opts;
+	const char *input;
 	bool have_events;
 	bool have_cpus;
 	bool help;
@@ -131,13 +138,16 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 	o->packet_size = TJG_DEFAULT_PACKET_SIZE;
 	o->seed = TJG_DEFAULT_SEED;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:o:n:c:qh", tjg_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:o:i:n:c:qh", tjg_long_options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o->scenario = optarg;
 			break;
 		case 'o':
 			o->outdir = optarg;
+			break;
+		case 'i':
+			cli->input = optarg;
 			break;
 		case 'n':
 			if (tjg_parse_u64("--events", optarg, false, TJG_MAX_EVENTS, &o->events))
@@ -197,7 +207,7 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		return TJG_ERR_USAGE;
 	}
 	if (!o->scenario) {
-		tjg_error_append("missing --scenario (ncat, load or lost-exits)");
+		tjg_error_append("missing --scenario (ncat, load, lost-exits or tc-xml)");
 		return TJG_ERR_USAGE;
 	}
 	if (!o->outdir) {
@@ -266,7 +276,7 @@ static void tjg_trace_uuid(const struct tjg_options *o, unsigned ncpus, uint8_t 
 static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options *o)
 {
 	unsigned ncpus = sc->ncpus ? sc->ncpus : o->cpus;
-	struct tjg_metadata_info md;
+	struct tjg_metadata_info md = {0};
 	struct tjg_trace *trace;
 	char trace_name[64];
 	uint8_t uuid[16];
@@ -312,10 +322,30 @@ int main(int argc, char **argv)
 		fputs(tjg_usage, stdout);
 		return 0;
 	}
+	if (rc == TJG_OK && strcmp(cli.opts.scenario, "tc-xml") == 0) {
+		if (!cli.input || cli.have_events || cli.have_cpus) {
+			tjg_error_append(cli.input ? "--events and --cpus apply to the load scenario only"
+						   : "scenario 'tc-xml' needs --input FILE");
+			tjg_error_print();
+			fputs("try 'tjgen --help'\n", stderr);
+			return TJG_EXIT_USAGE;
+		}
+		if (tjg_outdir_prepare(cli.opts.outdir) != TJG_OK ||
+		    tjg_tcxml_generate(cli.input, &cli.opts) != TJG_OK) {
+			tjg_error_print();
+			return TJG_EXIT_FAILURE;
+		}
+		return 0;
+	}
+	if (rc == TJG_OK && cli.input) {
+		tjg_error_append("--input applies to the tc-xml scenario only");
+		rc = TJG_ERR_USAGE;
+	}
 	if (rc == TJG_OK) {
 		sc = tjg_scenario_find(cli.opts.scenario);
 		if (!sc) {
-			tjg_error_append("unknown scenario '%s' (ncat, load or lost-exits)", cli.opts.scenario);
+			tjg_error_append("unknown scenario '%s' (ncat, load, lost-exits or tc-xml)",
+					 cli.opts.scenario);
 			rc = TJG_ERR_USAGE;
 		} else {
 			rc = tjg_check_scenario_args(sc, &cli);

@@ -49,7 +49,7 @@ static const char tjg_tsdl_types[] =
 	"\thostname = \"tjgen-host\";\n" \
 	"\tdomain = \"kernel\";\n" \
 	"\tsysname = \"Linux\";\n" \
-	"\tkernel_release = \"6.2.0-tjgen\";\n" \
+	"\tkernel_release = \"%s\";\n" \
 	"\tkernel_version = \"#1 SMP PREEMPT_DYNAMIC Wed Nov 25 00:00:00 UTC 2026\";\n" \
 	"\ttracer_name = \"lttng-modules\";\n" \
 	"\ttracer_major = 2;\n" \
@@ -148,16 +148,9 @@ void tjg_uuid_format(const uint8_t *u, char out[37])
 		 u[12], u[13], u[14], u[15]);
 }
 
-static void tjg_write_events(FILE *f, tjg_event_set set)
+static void tjg_write_event(FILE *f, const struct tjg_event_class *ec, unsigned id)
 {
-	unsigned id;
-
-	for (id = 0; id < TJG_EV_COUNT; id++) {
-		const struct tjg_event_class *ec = tjg_event_class_borrow((enum tjg_event_id)id);
-
-		if (!(set & TJG_EV_BIT(id)))
-			continue;
-		fprintf(f,
+	fprintf(f,
 			"event {\n"
 			"\tname = \"%s\";\n"
 			"\tid = %u;\n"
@@ -168,7 +161,17 @@ static void tjg_write_events(FILE *f, tjg_event_set set)
 			"};\n"
 			"\n",
 			ec->name, id, ec->fields);
-	}
+}
+
+static void tjg_write_events(FILE *f, const struct tjg_metadata_info *info)
+{
+	unsigned id;
+
+	for (id = 0; id < TJG_EV_COUNT; id++)
+		if (info->events & TJG_EV_BIT(id))
+			tjg_write_event(f, tjg_event_class_borrow((enum tjg_event_id)id), id);
+	for (id = 0; id < info->nextra; id++)
+		tjg_write_event(f, &info->extra[id], info->extra_first_id + id);
 }
 
 int tjg_metadata_write(const char *dir, const struct tjg_metadata_info *info)
@@ -190,14 +193,15 @@ int tjg_metadata_write(const char *dir, const struct tjg_metadata_info *info)
 	fputs("/* CTF 1.8 */\n\n", f);
 	fputs(tjg_tsdl_types, f);
 	fprintf(f, TJG_TSDL_TRACE, uuid);
-	fprintf(f, TJG_TSDL_ENV, info->trace_name);
+	fprintf(f, TJG_TSDL_ENV, info->kernel_release ? info->kernel_release : "6.2.0-tjgen",
+		info->trace_name);
 	fprintf(f, TJG_TSDL_CLOCK, tjg_clock_uuid, info->clock_offset_ns);
 	fputs(tjg_tsdl_stream_types, f);
 	fputs(tjg_tsdl_stream, f);
 	if (info->with_context)
 		fputs(tjg_tsdl_event_context, f);
 	fputs("};\n\n", f);
-	tjg_write_events(f, info->events);
+	tjg_write_events(f, info);
 	if (ferror(f) | (fclose(f) != 0)) {
 		tjg_error_append("cannot write '%s': %s", path, strerror(errno));
 		return TJG_ERR;

@@ -17,6 +17,11 @@ struct tjg_metadata_info {
 	uint64_t clock_offset_ns;  /* clock.offset */
 	tjg_event_set events;      /* classes to declare */
 	bool with_context;         /* declare the procname/vtid/vpid/prio event context */
+	const char *kernel_release; /* env.kernel_release; NULL: "6.2.0-tjgen" */
+	/* Classes outside the catalog (tc-xml input), ids from extra_first_id. */
+	const struct tjg_event_class *extra;
+	unsigned nextra;
+	unsigned extra_first_id;
 };
 
 /* Write dir/metadata. */
