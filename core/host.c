@@ -49,6 +49,7 @@ static const char *derived_param(const struct tj_options *o, const char *key)
 		{"clock-seconds", o->clock_seconds},
 		{"clock-relative", o->clock_relative},
 		{"annotations", o->annotations},
+		{"summary", o->summary},
 	};
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (strcmp(key, flags[i].key) == 0)

@@ -35,6 +35,7 @@ enum {
 	OPT_TID,
 	OPT_COMM,
 	OPT_JOBS,
+	OPT_SUMMARY,
 	OPT_VERSION,
 };
 
@@ -56,6 +57,7 @@ static const struct option long_opts[] = {
 	{"tid", required_argument, NULL, OPT_TID},
 	{"comm", required_argument, NULL, OPT_COMM},
 	{"jobs", required_argument, NULL, OPT_JOBS},
+	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -86,6 +88,8 @@ static void usage(FILE *f)
 	      "      --disable NAME      do not run this analyzer\n"
 	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
 	      "      --jobs N            decode streams in N threads (default 1)\n"
+	      "      --summary           analyzers print their summaries on stderr (IRQ and\n"
+	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -198,6 +202,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			break;
 		case OPT_COMM:
 			rc = tj_options_add_string(&o->comms, &o->ncomms, optarg);
+			break;
+		case OPT_SUMMARY:
+			o->summary = 1;
 			break;
 		case OPT_JOBS:
 			rc = parse_int("--jobs", optarg, 1, 256, &v);

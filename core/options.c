@@ -19,6 +19,7 @@ void tj_options_init(struct tj_options *o)
 	o->annotations = -1;
 	o->jobs = 0;
 	o->quiet = -1;
+	o->summary = -1;
 }
 
 static void free_strv(char **v, size_t n)

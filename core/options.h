@@ -27,6 +27,7 @@ struct tj_options {
 	int annotations;      /* -1 unset, else 0/1 (--no-annotations sets 0) */
 	int jobs;             /* 0 unset */
 	int quiet;            /* -1 unset */
+	int summary;          /* -1 unset, 1: analyzers print their summaries */
 
 	char **plugin_paths;  /* --plugin-path, in order */
 	size_t nplugin_paths;

@@ -8,7 +8,7 @@
 # the capture cap.pcap read by tcpdump, and babeltrace2's own text output
 # (counted by tests/tools/count-journeys and grep).
 . "$(dirname "$0")/../lib/tap.sh"
-plan 26
+plan 28
 J=tests/tools/packet-journeys
 # need WHAT: missing data or tool is a failure in CI, a visible skip elsewhere.
 need() { if [ "${CI:-}" = true ]; then not_ok "$1 (missing in CI)"; else skip "$1"; fi; }
@@ -60,7 +60,7 @@ check_match "tjgen ncat: the connect's NET_RX ran 2 µs after its raise (tc+22 -
 # ---- live-ncat-3: a real kernel, checked against the capture --------------
 L="$TRACES/live-ncat-3"
 if [ ! -d "$L/kernel" ]; then
-	for i in $(seq 14); do need "live-ncat-3 not found in $TRACES"; done
+	for i in $(seq 16); do need "live-ncat-3 not found in $TRACES"; done
 	done_testing
 fi
 "$TJCONV" -q "$L/kernel" --to chrome-json -o "$TMP/live.json"
@@ -123,6 +123,12 @@ done
 check_eq "live-ncat-3: softirq slices per vector (TIMER NET_RX SCHED RCU) = babeltrace2's entries" \
 	"$b1 $b3 $b7 $b9" \
 	"$(for n in TIMER NET_RX SCHED RCU; do grep -c "\"name\":\"softirq $n\"" "$TMP/live.json"; done | tr '\n' ' ' | sed 's/ $//')"
+# --summary (any exporter): the analyzers' statistics on stderr.
+sum=$("$TJCONV" "$L/kernel" --summary -o /dev/null 2>&1)
+check_match "live-ncat-3 --summary: NET_RX count is babeltrace2's $b3" \
+	"interrupts: notice: softirq NET_RX +count +$b3 " "$sum"
+check_match "live-ncat-3 --summary: the 12 captured packets' journeys" \
+	"packets: notice: 12 packet journeys" "$sum"
 
 # ---- journey counts on other real traces vs babeltrace2 -------------------
 for t in ref-16-cores-rt/kernel tc-bug446190; do
