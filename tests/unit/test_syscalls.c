@@ -407,8 +407,10 @@ static int setup(void **unused)
 	if (!entry)
 		return -1;
 	fx.desc = entry();
-	struct tj_trace_info info = {.size = sizeof(info), .first_ts = 1000,
-				     .begin_ts = TJ_TS_NONE, .end_ts = TJ_TS_NONE};
+	/* begin()'s info stays valid until fini (ABI): not on the stack. */
+	static struct tj_trace_info info;
+	info = (struct tj_trace_info){.size = sizeof(info), .first_ts = 1000,
+				      .begin_ts = TJ_TS_NONE, .end_ts = TJ_TS_NONE};
 	if (fx.desc->init(&host, (struct tj_plugin *)&fx, &fx.state) != TJ_OK)
 		return -1;
 	return fx.desc->begin ? (fx.desc->begin(fx.state, &info) != TJ_OK) : 0;
