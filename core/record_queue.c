@@ -57,10 +57,14 @@ int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
 		q->cap_recs = cap;
 	}
 	struct tj_queued_record *qr = &q->recs[q->nrecs];
-	memset(qr, 0, sizeof(*qr));
-	/* A plugin built against an older header knows a shorter record. */
-	size_t n = rec->size < sizeof(qr->rec) ? rec->size : sizeof(qr->rec);
-	memcpy(&qr->rec, rec, n);
+	if (rec->size >= sizeof(qr->rec)) {
+		qr->rec = *rec;
+	} else {
+		/* A plugin built against an older header knows a shorter record:
+		 * what it does not know is 0. */
+		memset(&qr->rec, 0, sizeof(qr->rec));
+		memcpy(&qr->rec, rec, rec->size);
+	}
 	qr->rec.size = sizeof(qr->rec);
 	qr->origin = origin;
 	/* From here on only what the copy holds: fields past rec->size are 0. */
