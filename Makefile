@@ -122,7 +122,8 @@ mutation-check:
 SAMPLE = share/samples/ncat-journey
 demo: all
 	@echo "== $(SAMPLE): an ncat server accepting 127.0.0.1:4444, reading hello, closing on FIN"
-	@echo "== what the syscalls analyzer says about ncat (tjconv $(SAMPLE) --comm ncat | grep '=>'):"
+	@echo "== what the syscalls analyzer says about ncat, fields elided:"
+	@echo "\$$ $(TJCONV) -q $(SAMPLE) --comm ncat --clock-gmt | grep ' => '"
 	$(Q)$(TJCONV) -q $(SAMPLE) --comm ncat --clock-gmt | grep ' => ' | sed -e 's/: { cpu_id.* => / => /'
 	@echo "== every event: $$($(TJCONV) -q $(SAMPLE) | grep -c '^\[') (babeltrace2 counts $$(babeltrace2 $(SAMPLE) | wc -l)); full timeline: $(TJCONV) $(SAMPLE)"
 

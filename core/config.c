@@ -185,6 +185,13 @@ static int top_pair(struct tj_yaml *y, const char *key, yaml_node_t *kn, yaml_no
 		return set_str(c, vn, key, &c->f.to);
 	if (strcmp(key, "output") == 0)
 		return set_str(c, vn, key, &c->f.output);
+	if (strcmp(key, "events") == 0) {
+		ret = set_str(c, vn, key, &c->f.events);
+		if (ret == TJ_OK && !tj_options_events_valid(c->f.events))
+			return tj_yaml_err_at(&c->y, vn, "expected all, unanalyzed or none for "
+					  "'events', found '%s'", c->f.events);
+		return ret;
+	}
 	if (strcmp(key, "begin") == 0 || strcmp(key, "end") == 0) {
 		char **dst = key[0] == 'b' ? &c->f.begin : &c->f.end;
 
@@ -272,6 +279,9 @@ static int merge(struct tj_options *o, struct tj_options *f)
 	take_str(&o->output, &f->output);
 	take_str(&o->begin, &f->begin);
 	take_str(&o->end, &f->end);
+	take_str(&o->events, &f->events);
+	o->nenabled_cli = o->nenabled;
+	o->ndisabled_cli = o->ndisabled;
 	take_flag(&o->clock_gmt, f->clock_gmt);
 	take_flag(&o->clock_seconds, f->clock_seconds);
 	take_flag(&o->clock_relative, f->clock_relative);
@@ -314,7 +324,7 @@ static char *dir_of(const char *path)
 
 int tj_config_load(struct tj_options *o, const char *path)
 {
-	static const char *const top_keys[] = { "to", "output", "begin", "end", "clock",
+	static const char *const top_keys[] = { "to", "output", "events", "begin", "end", "clock",
 						"annotations", "jobs", "plugin-path", "enable",
 						"disable", "filter", "params", NULL };
 	yaml_parser_t parser;

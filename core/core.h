@@ -58,6 +58,7 @@ struct tj_plugin {
 struct tj_plugin_note {
 	char *path;
 	char *message;
+	char *name;        /* the descriptor's name when it had one, else NULL */
 	int refused;       /* 1: refused (bad ABI...), 0: skipped (not a plugin, shadowed) */
 };
 

@@ -4,6 +4,7 @@
  * (one graph, every port) and each --jobs worker (its own graph, a subset
  * of the ports); what differs is only what consume does.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -154,10 +155,88 @@ int tj_graph_connect(bt_graph *g, const bt_port_output *port, const bt_component
 	return TJ_OK;
 }
 
+static uint64_t be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * A stream with an instance id is named by the id in its port ("UUID | 0 |
+ * 3"), not by its file.  LTTng's packet index (index/FILE.idx, format 1.1 and
+ * later) gives each file's stream class and instance id in every entry:
+ * find the files of (sc, id) and name the stream after them (their common
+ * prefix, "mychan_0" for the rotated mychan_0_0, mychan_0_1...).  The path
+ * of the file, or NULL when no index says.
+ */
+static char *file_of_instance(const char *trace_dir, uint64_t sc, uint64_t id)
+{
+	char dir[PATH_MAX], path[PATH_MAX + NAME_MAX + 2], best[NAME_MAX + 1] = "";
+	unsigned char buf[16 + 64];
+	struct dirent *de;
+	size_t len = 0;
+	int found = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/index", trace_dir);
+	if (!(d = opendir(dir)))
+		return NULL;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n < 5 || strcmp(de->d_name + n - 4, ".idx") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		FILE *f = fopen(path, "rb");
+		size_t got = f ? fread(buf, 1, sizeof(buf), f) : 0;
+		if (f)
+			fclose(f);
+		/* header: magic, major, minor, entry size (u32 BE); entry: seven u64
+		 * then the stream instance id (minor >= 1) */
+		if (got < sizeof(buf) || be64(buf) >> 32 != 0xC1F1DCC1u ||
+		    (be64(buf) & 0xffffffffu) != 1 || be64(buf + 8) >> 32 < 1 ||
+		    (be64(buf + 8) & 0xffffffffu) < 64 || be64(buf + 16 + 48) != sc ||
+		    be64(buf + 16 + 56) != id)
+			continue;
+		n -= 4;
+		if (!found) {
+			len = n < sizeof(best) ? n : sizeof(best) - 1;
+			memcpy(best, de->d_name, len);
+		} else {
+			size_t k = 0;
+			while (k < len && k < n && best[k] == de->d_name[k])
+				k++;
+			len = k;
+		}
+		found++;
+	}
+	closedir(d);
+	if (found > 1)
+		while (len > 0 && (best[len - 1] == '_' || best[len - 1] == '-'))
+			len--;
+	if (!found || !len)
+		return NULL;
+	best[len] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", trace_dir, best);
+	return strdup(path);
+}
+
 /* ctf.fs names ports "UUID | STREAM-ID | /path/to/channel0_1"; users want
  * the stream file, relative to what they asked for. */
 char *tj_graph_stream_name(const char *input, const char *trace_dir, const char *port)
 {
+	unsigned long long sc, id;
+	char tail;
+	const char *bar1 = port ? strchr(port, '|') : NULL;
+	if (bar1 && sscanf(bar1, "| %llu | %llu%c", &sc, &id, &tail) == 2) {
+		char *file = file_of_instance(trace_dir, sc, id);
+		if (file) {
+			char *name = tj_graph_stream_name(input, trace_dir, file);
+			free(file);
+			return name;
+		}
+	}
 	const char *bar = port ? strrchr(port, '|') : NULL;
 	const char *name = bar ? bar + 1 : port ? port : "?";
 	size_t in = strlen(input);

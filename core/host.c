@@ -61,6 +61,8 @@ static const char *host_param(struct tj_plugin *self, const char *key)
 {
 	const struct tj_options *o = run_of(self)->opts;
 	const char *v = tj_options_borrow_param(o, self->desc->name, key);
+	if (!v && o->events && strcmp(key, "events") == 0)
+		return o->events;
 	return v ? v : derived_param(o, key);
 }
 

@@ -37,6 +37,7 @@ enum {
 	OPT_JOBS,
 	OPT_SUMMARY,
 	OPT_VERSION,
+	OPT_EVENTS,
 };
 
 static const struct option long_opts[] = {
@@ -58,6 +59,7 @@ static const struct option long_opts[] = {
 	{"comm", required_argument, NULL, OPT_COMM},
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
+	{"events", required_argument, NULL, OPT_EVENTS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
@@ -90,6 +92,8 @@ static void usage(FILE *f)
 	      "      --jobs N            decode streams in N threads (default 1)\n"
 	      "      --summary           analyzers print their summaries on stderr (IRQ and\n"
 	      "                          softirq statistics, packet journeys and links)\n"
+	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
+	      "                          events as instants (see doc/chrome-json.md)\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -211,6 +215,14 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			if (rc == TJ_OK)
 				o->jobs = (int)v;
 			break;
+		case OPT_EVENTS:
+			if (!tj_options_events_valid(optarg)) {
+				tj_error_append("invalid --events '%s' (expected all, unanalyzed or none)",
+						optarg);
+				return TJ_EINVAL;
+			}
+			rc = set_string(&o->events, optarg);
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -311,6 +323,32 @@ static int list_plugins(const struct tj_plugin_set *set)
 	return TJ_OK;
 }
 
+/* Why a time that does not parse is wrong, when its shape is right but a
+ * value is out of range ("2018-02-30"); "" otherwise. */
+static const char *range_problem(const char *s, char *buf, size_t cap)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, h, mi, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10) {
+		int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (m < 1 || m > 12)
+			snprintf(buf, cap, ": month %d is out of range (1 to 12)", m);
+		else if (d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+			snprintf(buf, cap, ": the date is out of range (%04d-%02d has %d days)", y, m,
+				 mdays[m - 1] + (m == 2 && leap));
+		else if (s[10] == ' ')
+			return range_problem(s + 11, buf, cap);
+		else
+			return "";
+		return buf;
+	}
+	if (sscanf(s, "%2d:%2d%n", &h, &mi, &n) == 2 && n == 5 && (h > 23 || mi > 59)) {
+		snprintf(buf, cap, ": the time of day is out of range (00:00 to 23:59:59)");
+		return buf;
+	}
+	return "";
+}
+
 /* A malformed --begin/--end is a usage error (exit 2) like any other bad
  * option value; only resolving it needs the trace (run.c). */
 static int check_times(const struct tj_options *o)
@@ -318,9 +356,15 @@ static int check_times(const struct tj_options *o)
 	const char *names[2] = {"--begin", "--end"};
 	const char *vals[2] = {o->begin, o->end};
 	struct tj_time_spec spec;
+	char why[96];
 
 	for (int i = 0; i < 2; i++) {
 		if (vals[i] && tj_time_spec_parse(vals[i], &spec)) {
+			const char *r = range_problem(vals[i], why, sizeof(why));
+			if (*r) {
+				tj_error_append("invalid %s '%s'%s", names[i], vals[i], r);
+				return TJ_EINVAL;
+			}
 			tj_error_append("invalid %s '%s' (expected HH:MM[:SS[.NNNNNNNNN]], "
 					"YYYY-MM-DD HH:MM[:SS[.N]] or SECONDS[.N])",
 					names[i], vals[i]);

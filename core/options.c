@@ -41,6 +41,7 @@ void tj_options_release(struct tj_options *o)
 	free(o->config);
 	free(o->begin);
 	free(o->end);
+	free(o->events);
 	free_strv(o->plugin_paths, o->nplugin_paths);
 	free_strv(o->disabled, o->ndisabled);
 	free_strv(o->enabled, o->nenabled);
@@ -144,4 +145,10 @@ const char *tj_options_borrow_param(const struct tj_options *o, const char *plug
 	const struct tj_param *p = find_param(o, plugin, key);
 
 	return p ? p->value : NULL;
+}
+
+int tj_options_events_valid(const char *s)
+{
+	return s && (strcmp(s, "all") == 0 || strcmp(s, "unanalyzed") == 0 ||
+		     strcmp(s, "none") == 0);
 }

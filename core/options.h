@@ -28,6 +28,7 @@ struct tj_options {
 	int jobs;             /* 0 unset */
 	int quiet;            /* -1 unset */
 	int summary;          /* -1 unset, 1: analyzers print their summaries */
+	char *events;         /* --events all|unanalyzed|none (exporters); NULL unset */
 
 	char **plugin_paths;  /* --plugin-path, in order */
 	size_t nplugin_paths;
@@ -35,6 +36,9 @@ struct tj_options {
 	size_t ndisabled;
 	char **enabled;       /* analyzers to run even if off by default */
 	size_t nenabled;
+	/* how many of enabled/disabled the command line gave: the rest came
+	 * from the config file (errors about them name it) */
+	size_t nenabled_cli, ndisabled_cli;
 	struct tj_param *params; /* --param NAME.KEY=VALUE */
 	size_t nparams;
 
@@ -56,6 +60,8 @@ int tj_options_add_int(int64_t **vec, size_t *n, int64_t v);
 /* Adds or replaces (plugin, key). */
 int tj_options_set_param(struct tj_options *o, const char *plugin, const char *key,
 			 const char *value);
+/* 1 when s is a value of --events (all, unanalyzed, none). */
+int tj_options_events_valid(const char *s);
 /* NULL when unset. */
 const char *tj_options_borrow_param(const struct tj_options *o, const char *plugin,
 				    const char *key);

@@ -52,6 +52,7 @@ static int add_note(struct tj_plugin_set *set, const char *path, int refused, co
 	n->path = strdup(path);
 	n->message = strdup(msg);
 	n->refused = refused;
+	n->name = NULL;
 	if (!n->path || !n->message) {
 		free(n->path);
 		free(n->message);
@@ -116,8 +117,19 @@ static int load_one(struct tj_plugin_set *set, const char *path)
 	memcpy(&entry, &sym, sizeof(entry));
 	desc = entry();
 	if (check_desc(desc, why, sizeof(why))) {
+		/* abi_major, abi_minor, size and name lead every descriptor of
+		 * every ABI: keep the name so that --enable NAME can say why */
+		char *name = desc && desc->size >= offsetof(struct tj_plugin_desc, name) +
+							   sizeof(desc->name) && desc->name
+				     ? strdup(desc->name)
+				     : NULL;
 		dlclose(dl);
-		return add_note(set, path, 1, "refused: %s", why);
+		int rc = add_note(set, path, 1, "refused: %s", why);
+		if (rc == TJ_OK)
+			set->notes[set->nnotes - 1].name = name;
+		else
+			free(name);
+		return rc;
 	}
 	if (tj_plugin_set_borrow(set, desc->name)) {
 		int rc = add_note(set, path, 0, "skipped: plugin '%s' already loaded from '%s'",
@@ -281,6 +293,7 @@ void tj_plugin_set_release(struct tj_plugin_set *set)
 	for (size_t i = 0; i < set->nnotes; i++) {
 		free(set->notes[i].path);
 		free(set->notes[i].message);
+		free(set->notes[i].name);
 	}
 	free(set->notes);
 	for (size_t i = 0; i < set->ndirs; i++)

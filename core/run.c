@@ -31,6 +31,16 @@ static struct tj_plugin *plugin_at(const struct tj_run *run, size_t i)
 	return i < run->nanalyzers ? run->analyzers[i] : run->exporter;
 }
 
+/* The note of a plugin named name that the loader refused, or NULL. */
+static const struct tj_plugin_note *refused_note(const struct tj_plugin_set *set, const char *name)
+{
+	for (size_t i = 0; i < set->nnotes; i++)
+		if (set->notes[i].refused && set->notes[i].name &&
+		    strcmp(set->notes[i].name, name) == 0)
+			return &set->notes[i];
+	return NULL;
+}
+
 /* Pick the exporter and analyzers, check names the user gave. */
 static int select_plugins(struct tj_run *run, struct tj_plugin_set *set)
 {
@@ -54,7 +64,21 @@ static int select_plugins(struct tj_run *run, struct tj_plugin_set *set)
 		const char *n = i < o->nenabled ? o->enabled[i] : o->disabled[i - o->nenabled];
 		struct tj_plugin *p = tj_plugin_set_borrow(set, n);
 		if (!p || p->desc->kind != TJ_KIND_ANALYZER) {
-			tj_error_append("unknown analyzer '%s' (see 'tjconv list-plugins')", n);
+			int from_cfg = o->config && (i < o->nenabled ? i >= o->nenabled_cli
+						     : i - o->nenabled >= o->ndisabled_cli);
+			const struct tj_plugin_note *note = refused_note(set, n);
+			char where[320] = "";
+			if (from_cfg)
+				snprintf(where, sizeof(where), " in '%s' (%s)", o->config,
+					 i < o->nenabled ? "enable" : "disable");
+			if (note)
+				tj_error_append("analyzer '%s'%s cannot run: '%s' %s", n, where,
+						note->path, note->message);
+			else if (p)
+				tj_error_append("'%s'%s is an exporter, not an analyzer", n, where);
+			else
+				tj_error_append("unknown analyzer '%s'%s (see 'tjconv list-plugins')", n,
+						where);
 			return TJ_EINVAL;
 		}
 	}
@@ -269,6 +293,13 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = finish_plugins(&run)))
 		goto out;
+	if (run.stats.events && !run.stats.events_exported &&
+	    (run.filt.begin_ts != TJ_TS_NONE || run.filt.end_ts != TJ_TS_NONE))
+		tj_log(TJ_LOG_NOTICE, NULL,
+		       "no event inside the time window%s%s%s%s%s (%llu events read); the output "
+		       "holds none", opts->begin ? " --begin '" : "", opts->begin ? opts->begin : "",
+		       opts->begin ? "'" : "", opts->end ? " --end '" : "",
+		       opts->end ? opts->end : "", (unsigned long long)run.stats.events);
 	struct tj_output *out = run.out;
 	run.out = NULL;
 	rc = tj_output_commit(out);

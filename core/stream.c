@@ -128,6 +128,11 @@ static int handle_discard(struct tj_streams *ss, struct tj_stream_cursor *up, co
 		if (count != UINT64_MAX)
 			st->stats.discarded_events += count;
 	}
+	/* A report is a point in the stream's time too, at the beginning of the
+	 * range (as babeltrace2's muxer orders it): an event earlier than that
+	 * is time going backwards (what makes the muxer stop on tc-hello-lost). */
+	if (d.begin_ts != TJ_TS_NONE && (st->last_ts == TJ_TS_NONE || d.begin_ts > st->last_ts))
+		st->last_ts = d.begin_ts;
 	d.count = count;
 	d.cpu = st->stats.cpu;
 	d.stream_index = st->index;

@@ -309,6 +309,7 @@ static enum tj_status cj_record(void *state, const struct tj_record *rec)
 	memset(&r, 0, sizeof(r));
 	memcpy(&r, rec, rec->size < sizeof(r) ? rec->size : sizeof(r));
 	c->st.records++;
+	c->recs_since_event++;
 	if (r.kind != TJ_REC_PROCESS_NAME && r.kind != TJ_REC_THREAD_NAME &&
 	    r.kind != TJ_REC_TRACK_NAME) {
 		if (r.ts == TJ_TS_NONE) {
@@ -364,6 +365,7 @@ static enum tj_status cj_discard(void *state, const struct tj_discard *d)
 	int64_t ts = d->end_ts != TJ_TS_NONE ? d->end_ts : d->begin_ts;
 
 	c->st.discards++;
+	c->recs_since_event = 0; /* what analyzers emitted on the discard */
 	if (ts == TJ_TS_NONE)
 		ts = c->last_ts != TJ_TS_NONE ? c->last_ts : c->base;
 	memset(&r, 0, sizeof(r));
@@ -408,6 +410,99 @@ static enum tj_status cj_discard(void *state, const struct tj_discard *d)
 	args_close(c, open);
 	jsonw_char(&c->w, '}');
 	return c->w.err;
+}
+
+/* ------------------------------------------------------------------ */
+/* events (events.c writes them)                                       */
+
+static enum tj_status cj_on_class(void *state, const struct tj_event_class *cls, void **data)
+{
+	struct cj *c = state;
+	uint32_t n = c->events_mode == CJ_EVENTS_NONE ? 0 : c->host->field_count(cls);
+	struct cj_class *k = cj_class_new(c, n);
+	char path[256];
+
+	if (!k)
+		goto nomem;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *name = c->host->field_name(cls, i);
+		size_t len = name ? strlen(name) : 0;
+		if (!name)
+			continue;
+		if (!(k->names[i] = malloc(len + 1)))
+			goto nomem;
+		memcpy(k->names[i], name, len + 1);
+		snprintf(path, sizeof(path), "payload:%s", name);
+		k->fields[i] = c->host->field_lookup(cls, path);
+	}
+	*data = k;
+	return TJ_OK;
+nomem:
+	c->host->error(c->self, "out of memory");
+	return TJ_ENOMEM;
+}
+
+/* One payload member as an arg: integer, string, or array of integers;
+ * structures and variants are left out (the text exporter shows them). */
+static void event_arg(struct cj *c, const struct tj_event *ev, tj_field f, const char *key,
+		      int *open)
+{
+	const char *s;
+	int64_t v, len;
+	uint64_t u;
+
+	if (f < 0 || !key)
+		return;
+	if (c->host->field_int(ev, f, &v)) {
+		cj_arg_key(c, open, key);
+		jsonw_i64(&c->w, v);
+	} else if ((s = c->host->field_str(ev, f))) {
+		cj_arg_key(c, open, key);
+		jsonw_str(&c->w, s);
+	} else if ((len = c->host->field_len(ev, f)) >= 0) {
+		if (len > 0 && !c->host->field_elem_uint(ev, f, 0, &u))
+			return; /* not integers */
+		cj_arg_key(c, open, key);
+		jsonw_char(&c->w, '[');
+		for (int64_t i = 0; i < len; i++) {
+			if (i)
+				jsonw_char(&c->w, ',');
+			if (c->host->field_elem_uint(ev, f, (uint64_t)i, &u))
+				jsonw_i64(&c->w, (int64_t)u);
+			else
+				jsonw_lit(&c->w, "null");
+		}
+		jsonw_char(&c->w, ']');
+	}
+}
+
+/*
+ * Every event inside the window and filters.  "Analyzed" means an analyzer
+ * emitted a record or attached an annotation while handling it: records
+ * reach us before their event.
+ */
+static enum tj_status cj_event(void *state, const struct tj_event *ev, void *data)
+{
+	struct cj *c = state;
+	const struct cj_class *k = data;
+	int analyzed = c->recs_since_event > 0 || ev->nannotations > 0;
+	int open = 0, rc;
+
+	c->shown++;
+	c->recs_since_event = 0;
+	if (c->events_mode == CJ_EVENTS_NONE || ev->ts == TJ_TS_NONE ||
+	    (c->events_mode == CJ_EVENTS_UNANALYZED && analyzed))
+		return TJ_OK;
+	if ((rc = cj_event_open(c, ev)))
+		goto out;
+	for (uint32_t i = 0; k && i < k->n; i++)
+		event_arg(c, ev, k->fields[i], k->names[i], &open);
+	cj_event_close(c, open);
+	rc = c->w.err;
+out:
+	if (rc == TJ_ENOMEM)
+		c->host->error(c->self, "out of memory");
+	return rc;
 }
 
 /*
@@ -466,6 +561,18 @@ static enum tj_status cj_init(const struct tj_host *host, struct tj_plugin *self
 	c->self = self;
 	c->last_ts = TJ_TS_NONE;
 	c->version = "unknown";
+	const char *mode = host->param(self, "events");
+	if (!mode || strcmp(mode, "unanalyzed") == 0) {
+		c->events_mode = CJ_EVENTS_UNANALYZED;
+	} else if (strcmp(mode, "all") == 0) {
+		c->events_mode = CJ_EVENTS_ALL;
+	} else if (strcmp(mode, "none") == 0) {
+		c->events_mode = CJ_EVENTS_NONE;
+	} else {
+		host->error(self, "invalid events '%s' (expected all, unanalyzed or none)", mode);
+		free(c);
+		return TJ_EINVAL;
+	}
 	c->env = host->sbuf_new();
 	if (!c->env || jsonw_init(&c->w, 0, sink_host, c)) {
 		host->sbuf_free(c->env);
@@ -482,12 +589,20 @@ static void cj_fini(void *state)
 	jsonw_release(&c->w);
 	c->host->sbuf_free(c->env);
 	cj_tracks_release(c);
+	cj_classes_release(c);
 	free(c);
 }
 
-/* Records only (annotations arrive as record args): no subscriptions. */
+/* Every event: counted, and shown as an instant per --events. */
+static const char *const subscriptions[] = {"*", NULL};
+static const char *const param_help[] = {
+	"events: all, unanalyzed (default: events no analyzer turned into a record or "
+	"annotation) or none; also --events",
+	NULL,
+};
+
 TJ_PLUGIN_DEFINE(.name = "chrome-json", .version = "1.0",
 		 .description = "Chrome trace-event JSON for Perfetto UI, chrome://tracing and speedscope",
-		 .kind = TJ_KIND_EXPORTER, .subscriptions = NULL, .init = cj_init, .begin = cj_begin,
-		 .on_record = cj_record, .on_discard = cj_discard, .finish = cj_finish,
-		 .fini = cj_fini)
+		 .kind = TJ_KIND_EXPORTER, .subscriptions = subscriptions, .init = cj_init, .begin = cj_begin,
+		 .on_class = cj_on_class, .on_event = cj_event, .on_record = cj_record, .on_discard = cj_discard, .finish = cj_finish,
+		 .fini = cj_fini, .param_help = param_help)

@@ -1,10 +1,11 @@
 /*
  * Internal header of the chrome-json exporter: the state shared by its files
  * (chrome.c the plugin and record writer, tracks.c the track layout,
+ * events.c events as instants,
  * document.c the JSON document around the trace events) and the few event
  * primitives all of them write with.  Only the public tjconv headers and
  * this directory's are included, so the plugin builds against the installed
- * plugin headers alone.  Nothing in tracks.c or document.c calls the host: host
+ * plugin headers alone.  Nothing in tracks.c, events.c or document.c calls the host: host
  * calls stay in chrome.c, which keeps an ABI change there.
  */
 #ifndef TJ_CHROME_CJ_H
@@ -78,7 +79,12 @@ struct cj {
 	struct tj_map flows;    /* flow id -> cj_flow_open_mark, begun and not ended */
 	struct tj_map net_names; /* connection track id -> struct named */
 	int cpus_named, global_named, net_named;
+	int events_mode;        /* enum cj_events_mode (--events) */
+	uint64_t shown;         /* events the core handed to on_event */
+	uint64_t recs_since_event; /* records received since the last event */
+	struct cj_class *classes; /* per-class payload handles, freed at fini */
 	struct {
+		uint64_t event_instants;
 		uint64_t records, spans, states, instants, flows, counters, names, unknown;
 		uint64_t dropped_overlap, dropped_non_finite, skipped_no_ts, clamped_dur;
 		uint64_t discards, flows_restarted, flows_dropped;
@@ -134,6 +140,29 @@ int cj_flow_begin(struct cj *c, uint64_t id);
 void cj_flow_end(struct cj *c, uint64_t id);
 /* Free every table (tracks, names, flows). */
 void cj_tracks_release(struct cj *c);
+
+/* ---- events.c: events no analyzer turned into a record, as instants ---- */
+
+/* --events: which events become instants of their own. */
+enum cj_events_mode { CJ_EVENTS_UNANALYZED = 0, CJ_EVENTS_ALL, CJ_EVENTS_NONE };
+
+/* The payload members of one event class, resolved once (chrome.c). */
+struct cj_class {
+	struct cj_class *next;
+	uint32_t n;
+	tj_field *fields;
+	char **names;
+};
+
+/* A class table for n members (names NULL, fields -1), linked into c. */
+struct cj_class *cj_class_new(struct cj *c, uint32_t n);
+/* Opens the instant of ev on its thread (else its CPU, else the global
+ * track), up to its args: the caller adds args with cj_arg_key and closes
+ * with cj_event_close.  TJ_OK or TJ_ENOMEM. */
+int cj_event_open(struct cj *c, const struct tj_event *ev);
+void cj_arg_key(struct cj *c, int *open, const char *key);
+void cj_event_close(struct cj *c, int open);
+void cj_classes_release(struct cj *c);
 
 /* ---- document.c: the JSON document around the trace events ---- */
 

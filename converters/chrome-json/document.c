@@ -153,7 +153,7 @@ void cj_doc_finish(struct cj *c, const char *env, size_t envlen, const struct tj
 	}
 	if (stats) {
 		kv_u64(w, "events", stats->events);
-		kv_u64(w, "events_exported", stats->events_exported);
+		kv_u64(w, "events_exported", c->shown);
 		kv_u64(w, "discarded_events", stats->discarded_events);
 		kv_u64(w, "discarded_event_reports", stats->discarded_event_reports);
 		kv_u64(w, "discarded_packets", stats->discarded_packets);
@@ -164,6 +164,7 @@ void cj_doc_finish(struct cj *c, const char *env, size_t envlen, const struct tj
 	kv_u64(w, "spans", c->st.spans);
 	kv_u64(w, "states", c->st.states);
 	kv_u64(w, "instants", c->st.instants);
+	kv_u64(w, "event_instants", c->st.event_instants);
 	kv_u64(w, "flows", c->st.flows);
 	kv_u64(w, "counters", c->st.counters);
 	kv_u64(w, "names", c->st.names);

@@ -127,9 +127,13 @@ for dir in "${dirs[@]}"; do
 		check_eq "$name: no discard markers, no discard warning" "" \
 			"$(grep '^#' "$tj"; grep discarded "$tj.err")"
 	fi
+	# where babeltrace2's muxer stopped (time going back), the README says the
+	# backwards steps are reported: that warning is expected there only
+	back='^$'
+	[ "$ref" = "babeltrace2 per stream, no muxer" ] && back="^tjconv: warning: time went backwards [0-9]+ times in stream "
 	check_eq "$name: stderr (-q) has only the discard summary" "" \
 		"$(grep -v -e '^tjconv: warning: the tracer discarded ' -e '^tjconv:   stream ' \
-			-e "^tjconv: notice: '$TJ_BUILD/lib/tjconv/" "$tj.err")"
+			-e "^tjconv: notice: '$TJ_BUILD/lib/tjconv/" "$tj.err" | grep -Ev "$back")"
 	rm -f "$tj" "$bt" "$tj.plain"
 done
 

@@ -190,17 +190,17 @@ if [ -f "$D" ]; then
 		"$(python3 -c "import decimal,sys; print(format(((decimal.Decimal(sys.argv[1])*10**9 - int(sys.argv[2]))/1000).normalize(), 'f'))" "$lost" "$(py "$D" "print(d['metadata']['first_ts_ns'])")")" \
 		"$(py "$D" "import decimal
 d=json.load(open(sys.argv[1]), parse_float=decimal.Decimal)
-print([e['ts'] for e in d['traceEvents'] if e['ph']=='i'][0])")"
+print([e['ts'] for e in d['traceEvents'] if e['ph']=='i' and e.get('cat')=='tjconv'][0])")"
 	check_eq "bt-multi-domains: lost events on the CPU 0 track, with count and stream" \
-		"discarded 728 events|2000000000|t|728|kernel stream 0|728" \
-		"$(jqv "$D" '(.traceEvents[] | select(.ph == "i") | "\(.name)|\(.tid)|\(.s)|\(.args.count)|\(.args.stream)|") + (.metadata.discarded_events|tostring)')"
+		"discarded 728 events|2000000000|t|728|kernel/kernel_channel_0|728" \
+		"$(jqv "$D" '(.traceEvents[] | select(.ph == "i" and .cat == "tjconv") | "\(.name)|\(.tid)|\(.s)|\(.args.count)|\(.args.stream)|") + (.metadata.discarded_events|tostring)')"
 else
 	fails 2 "lost events: bt-multi-domains did not convert"
 fi
 H=$TMP/tc-hello-lost.json
 if [ -f "$H" ]; then
 	check_eq "tc-hello-lost: one instant per report, counts add up to the total" "562 967700 967700" \
-		"$(jqv "$H" '[.traceEvents[] | select(.ph == "i") | .args.count] as $c | "\($c|length) \($c|add) \(.metadata.discarded_events)"')"
+		"$(jqv "$H" '[.traceEvents[] | select(.ph == "i" and .cat == "tjconv") | .args.count] as $c | "\($c|length) \($c|add) \(.metadata.discarded_events)"')"
 else
 	fails 1 "tc-hello-lost did not convert"
 fi
