@@ -16,7 +16,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 VERSION := $(shell cat VERSION)
 CPPFLAGS += -Iinclude -Icore -D_GNU_SOURCE -DTJ_VERSION='"$(VERSION)"' \
-	-DTJ_PLUGINDIR='"$(PLUGINDIR)"'
+	-DTJ_PLUGINDIR='"$(PLUGINDIR)"' -DTJ_DATADIR='"$(DATADIR)"'
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC $(DEPS_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
@@ -49,7 +49,18 @@ TJCONV := $(BUILD)/bin/tjconv
 TJGEN := $(BUILD)/bin/tjgen
 
 .PHONY: all check check-build mutation-check unit-check cli-check install uninstall clean demo bench deps viewer-check
-all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc
+# The SDK examples (share/examples/*/): copied next to the build's binary as
+# an install would put them, so `tjconv new-plugin` (which copies them) works
+# from the build tree; the examples are the new-plugin templates, one copy.
+EXAMPLE_SRC := $(wildcard share/examples/*/*)
+EXAMPLE_BUILT := $(EXAMPLE_SRC:share/examples/%=$(BUILD)/share/tjconv/examples/%)
+EXAMPLE_DIRS := $(notdir $(patsubst %/,%,$(sort $(dir $(EXAMPLE_SRC)))))
+
+all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc $(EXAMPLE_BUILT)
+
+$(BUILD)/share/tjconv/examples/%: share/examples/%
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -106,7 +117,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
 
 $(BUILD)/tjconv-plugin.pc: tjconv-plugin.pc.in VERSION
 	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|; s|@DATADIR@|$(DATADIR)|' $< > $@
 
 check: check-build
 	$(Q)tests/run-tests $(BUILD)
@@ -142,9 +153,15 @@ install: all
 	install -m 755 $(TJCONV) $(TJGEN) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(PLUGIN_SO) $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 include/tjconv/*.h $(DESTDIR)$(INCLUDEDIR)/tjconv/
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|; s|@DATADIR@|$(DATADIR)|' \
 		tjconv-plugin.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc
 	install -m 644 doc/tjconv.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man7
+	install -m 644 doc/tjconv-plugin.7 $(DESTDIR)$(MANDIR)/man7/
+	for d in $(EXAMPLE_DIRS); do \
+		install -d $(DESTDIR)$(DATADIR)/examples/$$d && \
+		install -m 644 share/examples/$$d/* $(DESTDIR)$(DATADIR)/examples/$$d/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tjconv $(DESTDIR)$(BINDIR)/tjgen
@@ -152,6 +169,9 @@ uninstall:
 	-rmdir $(DESTDIR)$(PLUGINDIR)
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/tjconv
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc $(DESTDIR)$(MANDIR)/man1/tjconv.1
+	rm -f $(DESTDIR)$(MANDIR)/man7/tjconv-plugin.7
+	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/examples/,$(EXAMPLE_DIRS))
+	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)
