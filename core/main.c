@@ -15,6 +15,7 @@
 #include "core.h"
 #include "error.h"
 #include "log.h"
+#include "new_plugin.h"
 #include "options.h"
 #include "run.h"
 #include "timefmt.h"
@@ -65,7 +66,8 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fputs("usage: tjconv [OPTIONS] TRACE_DIR\n"
-	      "       tjconv list-plugins [--plugin-path DIR]\n"
+	      "       tjconv list-plugins [-v] [--plugin-path DIR]\n"
+	      "       tjconv new-plugin NAME [--exporter] [--dir DIR]\n"
 	      "\n"
 	      "Convert an LTTng kernel trace (CTF) into answers: an annotated text timeline\n"
 	      "(default), Chrome trace-event JSON, or Trace Compass analyses.\n"
@@ -362,6 +364,10 @@ int main(int argc, char **argv)
 	struct tj_plugin_set set = {0};
 	int list = 0, rc;
 
+	if (argc > 1 && strcmp(argv[1], "new-plugin") == 0) {
+		tj_log_setup("tjconv", 0);
+		return tj_new_plugin_main(argc - 1, argv + 1);
+	}
 	tj_options_init(&opts);
 	rc = parse_args(argc, argv, &opts, &list);
 	tj_log_setup("tjconv", opts.quiet);
