@@ -40,6 +40,8 @@ PLUGIN_SO := $(foreach d,$(PLUGIN_DIRS),$(BUILD)/lib/tjconv/$(notdir $(d)).so)
 
 TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)
 TEST_PLUGIN_SO := $(TEST_PLUGIN_SRC:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
+# ABI fixtures: built against the old headers kept in tests/abi/vX.Y.
+ABI_FIXTURE_SO := $(BUILD)/tests/abi/abi20.so
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 TJGEN_SRC := $(wildcard tools/tjgen/*.c)
@@ -110,6 +112,10 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/tjconv/plugin.h
 	@mkdir -p $(dir $@) $(dir $(DEPFILE))
 	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) $(DEPFLAGS) -shared -o $@ $<
 
+$(BUILD)/tests/abi/abi20.so: tests/abi/abi20.c tests/abi/v2.0/tjconv/plugin.h
+	@mkdir -p $(dir $@) $(dir $(DEPFILE))
+	$(Q)$(CC) -Itests/abi/v2.0 $(PLUGIN_CFLAGS) $(DEPFLAGS) -shared -o $@ $<
+
 $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@) $(dir $(DEPFILE))
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_LIB) \
@@ -123,7 +129,7 @@ check: check-build
 	$(Q)tests/run-tests $(BUILD)
 
 # Everything the tests need, built but not run (tests/mutation/run).
-check-build: all $(TEST_PLUGIN_SO) $(UNIT_BIN)
+check-build: all $(TEST_PLUGIN_SO) $(ABI_FIXTURE_SO) $(UNIT_BIN)
 
 # Apply each deliberate bug of tests/mutation/mutants.py, expect the suite to
 # fail on it: "N killed, M survived".  Slow; not part of check.
