@@ -16,7 +16,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 VERSION := $(shell cat VERSION)
 CPPFLAGS += -Iinclude -Icore -D_GNU_SOURCE -DTJ_VERSION='"$(VERSION)"' \
-	-DTJ_PLUGINDIR='"$(PLUGINDIR)"'
+	-DTJ_PLUGINDIR='"$(PLUGINDIR)"' -DTJ_DATADIR='"$(DATADIR)"'
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(SANFLAGS) -fPIC $(DEPS_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
@@ -40,6 +40,8 @@ PLUGIN_SO := $(foreach d,$(PLUGIN_DIRS),$(BUILD)/lib/tjconv/$(notdir $(d)).so)
 
 TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)
 TEST_PLUGIN_SO := $(TEST_PLUGIN_SRC:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)
+# ABI fixtures: built against the old headers kept in tests/abi/vX.Y.
+ABI_FIXTURE_SO := $(BUILD)/tests/abi/abi20.so
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 TJGEN_SRC := $(wildcard tools/tjgen/*.c)
@@ -49,7 +51,18 @@ TJCONV := $(BUILD)/bin/tjconv
 TJGEN := $(BUILD)/bin/tjgen
 
 .PHONY: all check check-build mutation-check unit-check cli-check install uninstall clean demo bench deps viewer-check
-all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc
+# The SDK examples (share/examples/*/): copied next to the build's binary as
+# an install would put them, so `tjconv new-plugin` (which copies them) works
+# from the build tree; the examples are the new-plugin templates, one copy.
+EXAMPLE_SRC := $(wildcard share/examples/*/*)
+EXAMPLE_BUILT := $(EXAMPLE_SRC:share/examples/%=$(BUILD)/share/tjconv/examples/%)
+EXAMPLE_DIRS := $(notdir $(patsubst %/,%,$(sort $(dir $(EXAMPLE_SRC)))))
+
+all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc $(EXAMPLE_BUILT)
+
+$(BUILD)/share/tjconv/examples/%: share/examples/%
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -99,6 +112,10 @@ $(BUILD)/tests/plugins/%.so: tests/plugins/%.c include/tjconv/plugin.h
 	@mkdir -p $(dir $@) $(dir $(DEPFILE))
 	$(Q)$(CC) $(PLUGIN_CPPFLAGS) $(PLUGIN_CFLAGS) $(DEPFLAGS) -shared -o $@ $<
 
+$(BUILD)/tests/abi/abi20.so: tests/abi/abi20.c tests/abi/v2.0/tjconv/plugin.h
+	@mkdir -p $(dir $@) $(dir $(DEPFILE))
+	$(Q)$(CC) -Itests/abi/v2.0 $(PLUGIN_CFLAGS) $(DEPFLAGS) -shared -o $@ $<
+
 $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
 	@mkdir -p $(dir $@) $(dir $(DEPFILE))
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(DEPFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CORE_LIB) \
@@ -106,13 +123,13 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB)
 
 $(BUILD)/tjconv-plugin.pc: tjconv-plugin.pc.in VERSION
 	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' $< > $@
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|; s|@DATADIR@|$(DATADIR)|' $< > $@
 
 check: check-build
 	$(Q)tests/run-tests $(BUILD)
 
 # Everything the tests need, built but not run (tests/mutation/run).
-check-build: all $(TEST_PLUGIN_SO) $(UNIT_BIN)
+check-build: all $(TEST_PLUGIN_SO) $(ABI_FIXTURE_SO) $(UNIT_BIN)
 
 # Apply each deliberate bug of tests/mutation/mutants.py, expect the suite to
 # fail on it: "N killed, M survived".  Slow; not part of check.
@@ -143,9 +160,15 @@ install: all
 	install -m 755 $(TJCONV) $(TJGEN) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(PLUGIN_SO) $(DESTDIR)$(PLUGINDIR)/
 	install -m 644 include/tjconv/*.h $(DESTDIR)$(INCLUDEDIR)/tjconv/
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@VERSION@|$(VERSION)|; s|@DATADIR@|$(DATADIR)|' \
 		tjconv-plugin.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc
 	install -m 644 doc/tjconv.1 $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man7
+	install -m 644 doc/tjconv-plugin.7 $(DESTDIR)$(MANDIR)/man7/
+	for d in $(EXAMPLE_DIRS); do \
+		install -d $(DESTDIR)$(DATADIR)/examples/$$d && \
+		install -m 644 share/examples/$$d/* $(DESTDIR)$(DATADIR)/examples/$$d/ || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tjconv $(DESTDIR)$(BINDIR)/tjgen
@@ -153,6 +176,9 @@ uninstall:
 	-rmdir $(DESTDIR)$(PLUGINDIR)
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/tjconv
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc $(DESTDIR)$(MANDIR)/man1/tjconv.1
+	rm -f $(DESTDIR)$(MANDIR)/man7/tjconv-plugin.7
+	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/examples/,$(EXAMPLE_DIRS))
+	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)

@@ -15,6 +15,7 @@
 #include "core.h"
 #include "error.h"
 #include "log.h"
+#include "new_plugin.h"
 #include "options.h"
 #include "run.h"
 #include "timefmt.h"
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{NULL, 0, NULL, 0},
@@ -69,7 +71,8 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fputs("usage: tjconv [OPTIONS] TRACE_DIR\n"
-	      "       tjconv list-plugins [--plugin-path DIR]\n"
+	      "       tjconv list-plugins [-v] [--plugin-path DIR]   (-v: ABI, subscriptions)\n"
+	      "       tjconv new-plugin NAME [--exporter] [--dir DIR]\n"
 	      "\n"
 	      "Convert an LTTng kernel trace (CTF) into answers: an annotated text timeline\n"
 	      "(default), Chrome trace-event JSON, or Trace Compass analyses.\n"
@@ -146,15 +149,18 @@ static int set_string(char **dst, const char *v)
  * was printed. */
 static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plugins)
 {
-	int c, rc = TJ_OK;
+	int c, rc = TJ_OK, verbose_seen = 0;
 	int64_t v;
 
 	*list_plugins = 0;
 	opterr = 0;
 	/* Leading ':' so a missing value gives ':' rather than '?'; no '+': options may
 	 * follow the trace directory (tjconv TRACE --to chrome-json). */
-	while (rc == TJ_OK && (c = getopt_long(argc, argv, ":t:o:qh", long_opts, NULL)) != -1) {
+	while (rc == TJ_OK && (c = getopt_long(argc, argv, ":t:o:qhv", long_opts, NULL)) != -1) {
 		switch (c) {
+		case 'v': /* list-plugins -v; the scan below takes it */
+			verbose_seen = 1;
+			break;
 		case 't':
 			rc = set_string(&o->to, optarg);
 			break;
@@ -249,8 +255,11 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		char **sub = argv + optind;
 		int nsub = argc - optind;
 		optind = 0;
-		while ((c = getopt_long(nsub, sub, "+:t:o:qh", long_opts, NULL)) != -1) {
-			if (c == OPT_PLUGIN_PATH)
+		int verbose = verbose_seen; /* getopt moved it before the subcommand */
+		while ((c = getopt_long(nsub, sub, "+:t:o:qhv", long_opts, NULL)) != -1) {
+			if (c == 'v')
+				verbose = 1;
+			else if (c == OPT_PLUGIN_PATH)
 				rc = tj_options_add_string(&o->plugin_paths, &o->nplugin_paths, optarg);
 			else if (c == OPT_CONFIG)
 				rc = set_string(&o->config, optarg);
@@ -277,8 +286,12 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			tj_error_append("unexpected argument '%s' after list-plugins", sub[optind]);
 			return TJ_EINVAL;
 		}
-		*list_plugins = 1;
+		*list_plugins = verbose ? 2 : 1;
 		return TJ_OK;
+	}
+	if (verbose_seen) {
+		tj_error_append("option '-v' only applies to list-plugins");
+		return TJ_EINVAL;
 	}
 	if (optind >= argc) {
 		tj_error_append("no trace given (usage: tjconv [OPTIONS] TRACE_DIR; see --help)");
@@ -292,17 +305,72 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 	return set_string(&o->input, argv[optind]);
 }
 
+/* param_help was appended after fini: a smaller descriptor has none. */
+static const char *const *borrow_param_help(const struct tj_plugin_desc *d)
+{
+	if (d->size < offsetof(struct tj_plugin_desc, param_help) + sizeof(d->param_help))
+		return NULL;
+	return d->param_help;
+}
+
 static void print_param_help(const struct tj_plugin_desc *d)
 {
-	/* param_help was appended after fini: a smaller descriptor has none. */
-	if (d->size < offsetof(struct tj_plugin_desc, param_help) + sizeof(d->param_help) ||
-	    !d->param_help)
-		return;
-	for (const char *const *h = d->param_help; *h; h++)
+	const char *const *help = borrow_param_help(d);
+	for (const char *const *h = help; h && *h; h++)
 		printf("      param %s\n", *h);
 }
 
-static int list_plugins(const struct tj_plugin_set *set)
+/* list-plugins -v: what the descriptor says beyond the one-line summary. */
+static void print_verbose(const struct tj_plugin_desc *d)
+{
+	printf("      abi %u.%u, descriptor %u bytes%s\n", (unsigned)d->abi_major,
+	       (unsigned)d->abi_minor, (unsigned)d->size,
+	       borrow_param_help(d) ? "" : ", no parameters listed");
+	printf("      subscribes:");
+	if (!d->subscriptions || !d->subscriptions[0])
+		printf(" nothing");
+	for (const char *const *sub = d->subscriptions; sub && *sub; sub++)
+		printf(" %s", *sub);
+	printf("\n");
+}
+
+/* Does a param_help line ("key: meaning") describe key? */
+static int help_names(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	return strncmp(line, key, n) == 0 && line[n] == ':';
+}
+
+/* --param naming a plugin that is not loaded, or a key its param_help does
+ * not list: a warning (the run goes on; a plugin without param_help may
+ * read any key). */
+static void warn_unknown_params(const struct tj_options *o, const struct tj_plugin_set *set)
+{
+	for (size_t i = 0; i < o->nparams; i++) {
+		const struct tj_param *pa = &o->params[i];
+		const struct tj_plugin *p = tj_plugin_set_borrow(set, pa->plugin);
+		const char *const *help;
+		int known = 0;
+
+		if (!p) {
+			tj_log(TJ_LOG_WARNING, NULL,
+			       "--param '%s.%s': no plugin '%s' is loaded (see 'tjconv list-plugins')",
+			       pa->plugin, pa->key, pa->plugin);
+			continue;
+		}
+		if (!(help = borrow_param_help(p->desc)))
+			continue;
+		for (const char *const *h = help; *h && !known; h++)
+			known = help_names(*h, pa->key);
+		if (!known)
+			tj_log(TJ_LOG_WARNING, NULL,
+			       "--param '%s.%s': plugin '%s' has no parameter '%s' "
+			       "(see 'tjconv list-plugins -v')",
+			       pa->plugin, pa->key, pa->plugin, pa->key);
+	}
+}
+
+static int list_plugins(const struct tj_plugin_set *set, int verbose)
 {
 	printf("search path:\n");
 	for (size_t i = 0; i < set->ndirs; i++)
@@ -313,6 +381,8 @@ static int list_plugins(const struct tj_plugin_set *set)
 		printf("  %-14s %-9s %-8s %s\n      %s\n", p->desc->name,
 		       tj_plugin_kind_name(p->desc->kind), p->desc->version ? p->desc->version : "?",
 		       p->desc->description ? p->desc->description : "", p->path);
+		if (verbose)
+			print_verbose(p->desc);
 		print_param_help(p->desc);
 	}
 	if (set->nnotes) {
@@ -413,6 +483,10 @@ int main(int argc, char **argv)
 	struct tj_plugin_set set = {0};
 	int list = 0, rc;
 
+	if (argc > 1 && strcmp(argv[1], "new-plugin") == 0) {
+		tj_log_setup("tjconv", 0);
+		return tj_new_plugin_main(argc - 1, argv + 1);
+	}
 	tj_options_init(&opts);
 	rc = parse_args(argc, argv, &opts, &list);
 	tj_log_setup("tjconv", opts.quiet);
@@ -432,11 +506,12 @@ int main(int argc, char **argv)
 	}
 	rc = tj_plugin_set_load(&set, opts.plugin_paths, opts.nplugin_paths);
 	if (rc == TJ_OK && list) {
-		rc = list_plugins(&set);
+		rc = list_plugins(&set, list == 2);
 	} else if (rc == TJ_OK) {
 		struct tj_run_report report;
 		for (size_t i = 0; i < set.nnotes; i++)
 			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
+		warn_unknown_params(&opts, &set);
 		rc = tj_run_convert(&opts, &set, &report);
 		if (rc == TJ_OK) {
 			print_summary(&report);

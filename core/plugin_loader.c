@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core.h"
 #include "error.h"
+#include "log.h"
 #include "strvec.h"
 
 /* The smallest descriptor we accept: everything up to and including fini. */
@@ -242,8 +244,15 @@ int tj_plugin_set_load(struct tj_plugin_set *set, char *const *extra_dirs, size_
 	int rc = TJ_OK;
 
 	memset(set, 0, sizeof(*set));
-	for (size_t i = 0; rc == TJ_OK && i < nextra; i++)
+	for (size_t i = 0; rc == TJ_OK && i < nextra; i++) {
+		struct stat st;
+		/* Asked for by name: say so when it is not there (the environment's
+		 * and the install's directories may legitimately be absent). */
+		if (stat(extra_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			tj_log(TJ_LOG_WARNING, NULL, "--plugin-path '%s': %s", extra_dirs[i],
+			       stat(extra_dirs[i], &st) != 0 ? "no such directory" : "not a directory");
 		rc = add_dir(set, extra_dirs[i]);
+	}
 	for (const char *p = env; rc == TJ_OK && p && *p;) {
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);

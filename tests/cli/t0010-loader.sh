@@ -27,7 +27,7 @@ done
 
 # Tests without a trace, then (RUN_TESTS of them) runs on a shared trace.
 RUN_TESTS=30
-plan $((17 + RUN_TESTS))
+plan $((25 + RUN_TESTS))
 
 # ---- list-plugins ---------------------------------------------------------
 list=$("$TJCONV" list-plugins --plugin-path "$PLUG" 2>"$TMP/list.err")
@@ -66,6 +66,39 @@ check_eq "--plugin-path before the subcommand gives the same listing" "$list" "$
 rc=$?
 check_eq "list-plugins --no-such-option exits 2" 2 "$rc"
 check_match "... and says which option" "^tjconv: error: unknown option '--no-such-option'" "$(cat "$TMP/err")"
+
+# ---- list-plugins -v, the 2.0 ABI fixture, unknown --param / --plugin-path ----
+ABI="$TJ_BUILD/tests/abi"
+SAMPLE="$TJ_TOP/share/samples/ncat-journey"
+vlist=$("$TJCONV" list-plugins -v --plugin-path "$PLUG" --plugin-path "$ABI" 2>/dev/null)
+check_match "list-plugins -v: minimal's ABI, descriptor size and subscriptions" \
+	"^  minimal +analyzer .*
+      $PLUG/minimal\.so
+      abi $MAJ\.$MIN, descriptor [0-9]+ bytes, no parameters listed
+      subscribes: sched_switch\$" "$vlist"
+check_match "list-plugins -v: the fixture built against the 2.0 header (tests/abi/v2.0) loads on $MAJ.$MIN" \
+	"^  abi20 +analyzer +2\.0 .*
+      $ABI/abi20\.so
+      abi 2\.0, " "$vlist"
+check_match "list-plugins -v: a built-in's parameters follow" \
+	"subscribes: .*
+      param annotations: " "$(printf '%s\n' "$vlist" | grep -A3 '^  syscalls ')"
+bt_sw=$(babeltrace2 "$SAMPLE" | grep -c ' sched_switch: ')
+"$TJCONV" -q --plugin-path "$ABI" "$SAMPLE" >"$TMP/abi20.txt" 2>&1
+check_eq "the 2.0 plugin runs: one annotation per sched_switch (babeltrace2: $bt_sw)" "$bt_sw" \
+	"$(grep -cE ' sched_switch: .* => (.*; )?abi20 next=[0-9]+(;|$)' "$TMP/abi20.txt")"
+"$TJCONV" -q --plugin-path "$ABI" "$SAMPLE" --to chrome-json >"$TMP/abi20.json"
+check_eq "its smaller (2.0) records reach chrome-json: one instant per sched_switch" "$bt_sw" \
+	"$(grep -o '"ph":"i"[^}]*"name":"abi20 switch"' "$TMP/abi20.json" | wc -l | tr -d ' ')"
+"$TJCONV" -q --param nosuch.x=1 --param text.color=false --param text.hostname=false \
+	--plugin-path "$TMP/no-such-dir" "$SAMPLE" >/dev/null 2>"$TMP/params.err"
+check_match "--param nosuch.x=1: a warning naming the missing plugin" \
+	"^tjconv: warning: --param 'nosuch\.x': no plugin 'nosuch' is loaded" "$(cat "$TMP/params.err")"
+check_match "--param text.color=false: a warning naming the key text does not list" \
+	"^tjconv: warning: --param 'text\.color': plugin 'text' has no parameter 'color'" "$(cat "$TMP/params.err")"
+check_eq "... a listed key (text.hostname) and -q add nothing else; the missing --plugin-path is named" \
+	"tjconv: warning: --plugin-path '$TMP/no-such-dir': no such directory" \
+	"$(grep -v -e "'nosuch\.x'" -e "'text\.color'" "$TMP/params.err")"
 
 # ---- runs ---------------------------------------------------------------
 if ! have_shared; then
