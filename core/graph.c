@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,49 @@ static char *file_of_instance(const char *trace_dir, uint64_t sc, uint64_t id)
 
 /* ctf.fs names ports "UUID | STREAM-ID | /path/to/channel0_1"; users want
  * the stream file, relative to what they asked for. */
+/* The absolute form of path with "." and ".." removed but symbolic links
+ * kept, which is how libbabeltrace2 spells a file it reached through a
+ * link (it normalizes the path without resolving it). */
+static char *lexical_abs(const char *path)
+{
+	char cwd[PATH_MAX], buf[2 * PATH_MAX + 2];
+	if (path[0] == '/')
+		snprintf(buf, sizeof(buf), "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)))
+		snprintf(buf, sizeof(buf), "%s/%s", cwd, path);
+	else
+		return NULL;
+	char *out = malloc(strlen(buf) + 2);
+	if (!out)
+		return NULL;
+	size_t n = 0;
+	for (const char *p = buf; *p;) {
+		while (*p == '/')
+			p++;
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 0)
+			break;
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			out[n++] = '/';
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
 char *tj_graph_stream_name(const char *input, const char *trace_dir, const char *port)
 {
 	unsigned long long sc, id;
@@ -246,7 +290,17 @@ char *tj_graph_stream_name(const char *input, const char *trace_dir, const char 
 		in--;
 	if (strncmp(name, input, in) == 0 && name[in] == '/')
 		return strdup(name + in + 1);
-	/* libbabeltrace2 names files by their canonical path. */
+	/* libbabeltrace2 names files by their normalized (or canonical) path. */
+	char *lex_in = lexical_abs(input);
+	if (lex_in) {
+		size_t ln = strlen(lex_in);
+		if (strncmp(name, lex_in, ln) == 0 && name[ln] == '/') {
+			char *d = strdup(name + ln + 1);
+			free(lex_in);
+			return d;
+		}
+		free(lex_in);
+	}
 	char *real_in = realpath(input, NULL);
 	if (real_in) {
 		size_t rn = strlen(real_in);

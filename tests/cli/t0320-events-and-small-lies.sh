@@ -7,7 +7,7 @@
 # unknown analyzer in a config file naming the file.
 . "${TJ_TOP:-.}/tests/lib/tap.sh"
 require_tool python3 babeltrace2
-plan 17
+plan 18
 SAMPLE=share/samples/ncat-journey
 # py FILE CODE: CODE with d = the document, ev = its events, i = event instants
 py() { python3 -c "import json,sys,collections
@@ -78,7 +78,14 @@ if have_shared; then
 	# index/kernel_channel_0.idx holds stream instance 0, the one that lost 728 events
 	check_match "streams are named by their file" "stream 'kernel/kernel_channel_0' \\(cpu 0\\): 728" \
 		"$("$TJCONV" "$M" 2>&1 >/dev/null)"
+	# Reached through a symbolic link and "..": libbabeltrace2 normalizes
+	# the path without resolving the link; the name is still the file.
+	mkdir -p "$TMP/lnk/sub"
+	ln -s "$TRACES" "$TMP/lnk/t"
+	check_match "a trace reached through a link and '..': streams still named by their file" \
+		"stream 'channel1_2' \\(cpu 2\\)" \
+		"$("$TJCONV" "$TMP/lnk/sub/../t/tc-hello-lost" 2>&1 >/dev/null)"
 else
-	skip_n 5 "no shared traces in $TRACES"
+	skip_n 6 "no shared traces in $TRACES"
 fi
 done_testing
