@@ -5,10 +5,10 @@
 # Oracles: the statedump lines of babeltrace2's own text, and counts of the
 # unfiltered output (a filter must keep every event of the thread).
 . "$(dirname "$0")/../lib/tap.sh"
-plan 10
+plan 12
 T="$TRACES/ref-basic-kernel-analysis"
 if ! have_shared; then
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		if [ "${CI:-}" = true ]; then not_ok "../shared/traces is missing (CI)"; else skip "no ../shared/traces"; fi
 	done
 	done_testing
@@ -45,4 +45,33 @@ n0=$(grep -c ' swapper/[0-9]*/0 ' "$TMP/r16.txt")
 check "ref-16-cores-rt: idle-task events are attributed ($n0 > 1000)" test "$n0" -gt 1000
 check_eq "every idle-task event is swapper/N of its own cpu N" 0 \
 	"$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^swapper\/[0-9]+\/0$/) { split($i, a, "/"); if ("cpu" a[2] != $(i - 1)) bad++ } } END { print bad + 0 }' "$TMP/r16.txt")"
+# A thread is named after the file it executes from its exec on, as the
+# kernel does (basename, cut to 15 chars): babeltrace2's own
+# sched_process_exec lines are the oracle, and tjconv's text lines are in
+# babeltrace2's order, so line N is the same event in both.
+babeltrace2 "$T" >"$TMP/rb.bt"
+printf '%s\n' "$all" >"$TMP/rb.tj"
+res=$(python3 - "$TMP/rb.bt" "$TMP/rb.tj" <<'PY'
+import os, re, sys
+bt = open(sys.argv[1]).read().splitlines()
+tj = open(sys.argv[2]).read().splitlines()
+ex = re.compile(r'sched_process_exec: .*filename = "([^"]*)", tid = (\d+),')
+checked = bad = 0
+for n, line in enumerate(bt):
+    m = ex.search(line)
+    if not m:
+        continue
+    name, tid = os.path.basename(m.group(1))[:15], m.group(2)
+    # the thread's next event line after the exec
+    for later in tj[n + 1:]:
+        t = re.search(r' (\S*)/' + tid + r' ', later)
+        if t:
+            checked += 1
+            bad += t.group(1) != name
+            break
+print(checked, bad)
+PY
+)
+check "ref-basic: threads that exec are checked (${res% *} > 20)" test "${res% *}" -gt 20
+check_eq "ref-basic: after each exec the thread carries the new file's name" 0 "${res#* }"
 done_testing
