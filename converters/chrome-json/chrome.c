@@ -43,262 +43,6 @@ static int sink_sbuf(void *ud, const void *data, size_t len)
 	return c->host->sbuf_append(c->env, data, len);
 }
 
-/* Args object built in pieces: arg_key opens it on first use. */
-static void arg_key(struct cj *c, int *open, const char *key)
-{
-	if (*open)
-		jsonw_char(&c->w, ',');
-	else
-		jsonw_lit(&c->w, ",\"args\":{");
-	*open = 1;
-	jsonw_str(&c->w, key);
-	jsonw_char(&c->w, ':');
-}
-
-static void args_close(struct cj *c, int open)
-{
-	if (open)
-		jsonw_char(&c->w, '}');
-}
-
-static void arg_value(struct cj *c, const struct tj_arg *a)
-{
-	switch (a->type) {
-	case TJ_ARG_INT:
-		jsonw_i64(&c->w, a->v.i);
-		break;
-	case TJ_ARG_UINT:
-		jsonw_u64(&c->w, a->v.u);
-		break;
-	case TJ_ARG_HEX:
-		jsonw_hex(&c->w, a->v.u);
-		break;
-	case TJ_ARG_STR:
-		jsonw_str(&c->w, a->v.s);
-		break;
-	case TJ_ARG_DOUBLE:
-		if (jsonw_double(&c->w, a->v.d))
-			jsonw_lit(&c->w, "null");
-		break;
-	default:
-		jsonw_lit(&c->w, "null");
-	}
-}
-
-static int has_arg(const struct tj_record *r, const char *key)
-{
-	for (uint32_t i = 0; i < r->nargs; i++)
-		if (r->args[i].key && strcmp(r->args[i].key, key) == 0)
-			return 1;
-	return 0;
-}
-
-/* The record's own args; returns whether the object was opened. */
-static int record_args(struct cj *c, const struct tj_record *r)
-{
-	int open = 0;
-	char key[16];
-	for (uint32_t i = 0; r->args && i < r->nargs; i++) {
-		const char *k = r->args[i].key;
-		if (!k) {
-			snprintf(key, sizeof(key), "arg%u", (unsigned)i);
-			k = key;
-		}
-		arg_key(c, &open, k);
-		arg_value(c, &r->args[i]);
-	}
-	return open;
-}
-
-/* ------------------------------------------------------------------ */
-/* records                                                             */
-
-static void name_field(struct cj *c, const char *name, const char *dflt)
-{
-	jsonw_lit(&c->w, ",\"name\":");
-	jsonw_str(&c->w, name && *name ? name : dflt);
-}
-
-static void cat_field(struct cj *c, const char *cat)
-{
-	if (cat && *cat) {
-		jsonw_lit(&c->w, ",\"cat\":");
-		jsonw_str(&c->w, cat);
-	}
-}
-
-static int slice(struct cj *c, const struct tj_record *r)
-{
-	struct loc l;
-	struct track *t;
-	int64_t dur = r->dur;
-	int open;
-
-	if (r->kind == TJ_REC_SPAN)
-		c->st.spans++;
-	else
-		c->st.states++;
-	if (dur < 0) {
-		dur = 0;
-		c->st.clamped_dur++;
-	}
-	cj_locate(c, r, &l);
-	if (!(t = cj_track_get(c, &l)))
-		return TJ_ENOMEM;
-	if (dur > 0) {
-		if (cj_track_overlaps(t, r->ts, r->ts + dur)) {
-			c->st.dropped_overlap++;
-			return TJ_OK;
-		}
-		cj_track_remember(t, r->ts, r->ts + dur);
-	}
-	ev_open(c, 'X');
-	ev_ts(c, r->ts);
-	jsonw_lit(&c->w, ",\"dur\":");
-	jsonw_ns_as_us(&c->w, dur);
-	ev_pidtid(c, l.pid, l.tid);
-	if (l.kind == TK_CPU && r->tid >= 0) {
-		/* "comm tid": which thread ran */
-		const char *n = r->name && *r->name ? r->name : cj_thread_name_borrow(c, r->tid);
-		jsonw_lit(&c->w, ",\"name\":\"");
-		if (n) {
-			jsonw_str_body(&c->w, n, strlen(n));
-			jsonw_char(&c->w, ' ');
-		} else {
-			jsonw_lit(&c->w, "tid ");
-		}
-		jsonw_i64(&c->w, r->tid);
-		jsonw_char(&c->w, '"');
-	} else {
-		name_field(c, r->name, r->kind == TJ_REC_SPAN ? "span" : "state");
-	}
-	cat_field(c, r->category);
-	open = record_args(c, r);
-	if (r->flags & (TJ_REC_F_CUT_BEGIN | TJ_REC_F_CUT_END)) {
-		arg_key(c, &open, "cut");
-		if ((r->flags & TJ_REC_F_CUT_BEGIN) && (r->flags & TJ_REC_F_CUT_END))
-			jsonw_lit(&c->w, "\"both\"");
-		else if (r->flags & TJ_REC_F_CUT_BEGIN)
-			jsonw_lit(&c->w, "\"begin\"");
-		else
-			jsonw_lit(&c->w, "\"end\"");
-	}
-	if (l.kind == TK_CPU && r->tid >= 0) {
-		if (!has_arg(r, "tid")) {
-			arg_key(c, &open, "tid");
-			jsonw_i64(&c->w, r->tid);
-		}
-		if (r->pid >= 0 && !has_arg(r, "pid")) {
-			arg_key(c, &open, "pid");
-			jsonw_i64(&c->w, r->pid);
-		}
-	}
-	args_close(c, open);
-	jsonw_char(&c->w, '}');
-	return TJ_OK;
-}
-
-static int instant(struct cj *c, const struct tj_record *r)
-{
-	struct loc l;
-	c->st.instants++;
-	cj_locate(c, r, &l);
-	if (!cj_track_get(c, &l))
-		return TJ_ENOMEM;
-	ev_open(c, 'i');
-	ev_ts(c, r->ts);
-	ev_pidtid(c, l.pid, l.tid);
-	if (l.kind == TK_GLOBAL)
-		jsonw_lit(&c->w, ",\"s\":\"g\"");
-	else
-		jsonw_lit(&c->w, ",\"s\":\"t\"");
-	name_field(c, r->name, "instant");
-	cat_field(c, r->category);
-	args_close(c, record_args(c, r));
-	jsonw_char(&c->w, '}');
-	return TJ_OK;
-}
-
-/*
- * Flows are keyed on their id.  A step or end whose begin the exporter never
- * saw (cut by --begin, or lost) would be refused by the importers, so a step
- * starts the flow again ("s") and an end is dropped.
- */
-static int flow(struct cj *c, const struct tj_record *r)
-{
-	static const char ph[] = {'s', 't', 'f'};
-	struct loc l;
-	uint32_t phase = r->flow_phase <= TJ_FLOW_END ? r->flow_phase : TJ_FLOW_STEP;
-	int open = cj_flow_is_open(c, r->flow_id);
-
-	c->st.flows++;
-	if (phase != TJ_FLOW_BEGIN && !open) {
-		if (phase == TJ_FLOW_END) {
-			c->st.flows_dropped++;
-			return TJ_OK;
-		}
-		phase = TJ_FLOW_BEGIN;
-		c->st.flows_restarted++;
-	}
-	if (phase == TJ_FLOW_END)
-		cj_flow_end(c, r->flow_id);
-	else if (!open && cj_flow_begin(c, r->flow_id))
-		return TJ_ENOMEM;
-	cj_locate(c, r, &l);
-	if (!cj_track_get(c, &l))
-		return TJ_ENOMEM;
-	ev_open(c, ph[phase]);
-	ev_ts(c, r->ts);
-	ev_pidtid(c, l.pid, l.tid);
-	name_field(c, r->name, "flow");
-	jsonw_lit(&c->w, ",\"cat\":");
-	jsonw_str(&c->w, r->category && *r->category ? r->category : "flow");
-	jsonw_lit(&c->w, ",\"id\":");
-	jsonw_hex(&c->w, r->flow_id);
-	if (phase == TJ_FLOW_END)
-		jsonw_lit(&c->w, ",\"bp\":\"e\"");
-	args_close(c, record_args(c, r));
-	jsonw_char(&c->w, '}');
-	return TJ_OK;
-}
-
-static int counter(struct cj *c, const struct tj_record *r)
-{
-	struct loc l;
-	const char *name = r->name && *r->name ? r->name : "counter";
-	double v = r->value;
-	c->st.counters++;
-	if (v != v || v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
-		c->st.dropped_non_finite++;
-		return TJ_OK;
-	}
-	cj_locate(c, r, &l);
-	if (!cj_track_get(c, &l))
-		return TJ_ENOMEM;
-	ev_open(c, 'C');
-	ev_ts(c, r->ts);
-	ev_pidtid(c, l.pid, l.tid);
-	/* counters are per process in both viewers: say which thread or CPU */
-	jsonw_lit(&c->w, ",\"name\":\"");
-	jsonw_str_body(&c->w, name, strlen(name));
-	if (l.kind == TK_CPU || l.kind == TK_IDLE || l.kind == TK_IDLE_STATE) {
-		jsonw_lit(&c->w, " cpu");
-		jsonw_i64(&c->w, l.ref);
-	} else if (l.kind != TK_GLOBAL) {
-		jsonw_char(&c->w, ' ');
-		jsonw_i64(&c->w, l.ref);
-	}
-	jsonw_char(&c->w, '"');
-	cat_field(c, r->category);
-	jsonw_lit(&c->w, ",\"args\":{");
-	jsonw_str(&c->w, name);
-	jsonw_char(&c->w, ':');
-	jsonw_double(&c->w, v);
-	jsonw_lit(&c->w, "}}");
-	return TJ_OK;
-}
-
-
 static enum tj_status cj_record(void *state, const struct tj_record *rec)
 {
 	struct cj *c = state;
@@ -321,16 +65,16 @@ static enum tj_status cj_record(void *state, const struct tj_record *rec)
 	switch (r.kind) {
 	case TJ_REC_SPAN:
 	case TJ_REC_STATE:
-		rc = slice(c, &r);
+		rc = cj_slice(c, &r);
 		break;
 	case TJ_REC_INSTANT:
-		rc = instant(c, &r);
+		rc = cj_instant(c, &r);
 		break;
 	case TJ_REC_FLOW:
-		rc = flow(c, &r);
+		rc = cj_flow(c, &r);
 		break;
 	case TJ_REC_COUNTER:
-		rc = counter(c, &r);
+		rc = cj_counter(c, &r);
 		break;
 	case TJ_REC_PROCESS_NAME:
 		c->st.names++;
@@ -387,27 +131,27 @@ static enum tj_status cj_discard(void *state, const struct tj_discard *d)
 		jsonw_lit(&c->w, ",\"s\":\"g\"");
 	else
 		jsonw_lit(&c->w, ",\"s\":\"t\"");
-	name_field(c, name, "discarded");
+	cj_name_field(c, name, "discarded");
 	jsonw_lit(&c->w, ",\"cat\":\"tjconv\"");
 	if (d->count != UINT64_MAX) {
-		arg_key(c, &open, "count");
+		cj_arg_key(c, &open, "count");
 		jsonw_u64(&c->w, d->count);
 	}
-	arg_key(c, &open, "what");
+	cj_arg_key(c, &open, "what");
 	jsonw_str(&c->w, what);
-	arg_key(c, &open, "stream");
+	cj_arg_key(c, &open, "stream");
 	jsonw_str(&c->w, d->stream_name ? d->stream_name : "?");
-	arg_key(c, &open, "cpu");
+	cj_arg_key(c, &open, "cpu");
 	jsonw_i64(&c->w, d->cpu);
 	if (d->begin_ts != TJ_TS_NONE) {
-		arg_key(c, &open, "begin");
+		cj_arg_key(c, &open, "begin");
 		jsonw_ns_as_us(&c->w, d->begin_ts - c->base);
 	}
 	if (d->end_ts != TJ_TS_NONE) {
-		arg_key(c, &open, "end");
+		cj_arg_key(c, &open, "end");
 		jsonw_ns_as_us(&c->w, d->end_ts - c->base);
 	}
-	args_close(c, open);
+	cj_args_close(c, open);
 	jsonw_char(&c->w, '}');
 	return c->w.err;
 }

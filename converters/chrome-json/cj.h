@@ -1,7 +1,7 @@
 /*
  * Internal header of the chrome-json exporter: the state shared by its files
  * (chrome.c the plugin and record writer, tracks.c the track layout,
- * events.c events as instants,
+ * events.c events as instants, records.c records as trace events,
  * document.c the JSON document around the trace events) and the few event
  * primitives all of them write with.  Only the public tjconv headers and
  * this directory's are included, so the plugin builds against the installed
@@ -141,6 +141,18 @@ void cj_flow_end(struct cj *c, uint64_t id);
 /* Free every table (tracks, names, flows). */
 void cj_tracks_release(struct cj *c);
 
+/* ---- records.c: a record as a trace event --------------------------- */
+/* "args":{ opened on the first key (*open tracks it), closed by cj_args_close. */
+void cj_arg_key(struct cj *c, int *open, const char *key);
+void cj_args_close(struct cj *c, int open);
+/* "name":NAME (or dflt when NAME is NULL). */
+void cj_name_field(struct cj *c, const char *name, const char *dflt);
+/* One record of each kind; TJ_OK or TJ_ENOMEM (the writer's error is in c->w.err). */
+int cj_slice(struct cj *c, const struct tj_record *r);
+int cj_instant(struct cj *c, const struct tj_record *r);
+int cj_flow(struct cj *c, const struct tj_record *r);
+int cj_counter(struct cj *c, const struct tj_record *r);
+
 /* ---- events.c: events no analyzer turned into a record, as instants ---- */
 
 /* --events: which events become instants of their own. */
@@ -160,7 +172,6 @@ struct cj_class *cj_class_new(struct cj *c, uint32_t n);
  * track), up to its args: the caller adds args with cj_arg_key and closes
  * with cj_event_close.  TJ_OK or TJ_ENOMEM. */
 int cj_event_open(struct cj *c, const struct tj_event *ev);
-void cj_arg_key(struct cj *c, int *open, const char *key);
 void cj_event_close(struct cj *c, int open);
 void cj_classes_release(struct cj *c);
 

@@ -82,17 +82,6 @@ int cj_event_open(struct cj *c, const struct tj_event *ev)
 	return TJ_OK;
 }
 
-void cj_arg_key(struct cj *c, int *open, const char *key)
-{
-	if (*open)
-		jsonw_char(&c->w, ',');
-	else
-		jsonw_lit(&c->w, ",\"args\":{");
-	*open = 1;
-	jsonw_str(&c->w, key);
-	jsonw_char(&c->w, ':');
-}
-
 void cj_event_close(struct cj *c, int open)
 {
 	if (open)
