@@ -1,6 +1,6 @@
 /*
- * The trace reader's glue: open finds the traces (discovery.c) and builds
- * the graph (graph.c); start primes every stream; run merges them
+ * The trace reader at work (opening and freeing are in reader_open.c):
+ * start runs the lookahead and primes every stream; run merges them
  * (merge.c) and turns each message into a callback, interning classes on
  * the way (classes.c).  A stream whose time goes backwards is not an error:
  * its events are delivered in stream order and counted.  Per event the work
@@ -16,68 +16,8 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "bt_errors.h"
-#include "classes.h"
-#include "discovery.h"
 #include "error.h"
-#include "fields.h"
-#include "graph.h"
-#include "lookahead.h"
-#include "merge.h"
-#include "reader.h"
-#include "reader_jobs.h"
-#include "stream.h"
-#include "strvec.h"
-
-/* One connected output port of a ctf.fs component. */
-struct upstream {
-	bt_message_iterator *it;
-	bt_message_iterator *la_it; /* the lookahead's, until it ran */
-	bt_message_array_const msgs;
-	uint64_t count, pos;
-	int ended;
-	int64_t head_ts;        /* timestamp of msgs[pos] */
-	struct tj_batch *batch; /* --jobs: the worker batch msgs points into */
-	int batch_held;         /* --jobs: batch holds a message priming held */
-	struct tj_stream_cursor c;
-};
-
-/* merge_step results besides 0 (go on) and errors */
-enum { STEP_END = 1, STEP_PAUSE = 2 };
-
-struct tj_reader {
-	char *input;
-	const bt_plugin *ctf_plugin;
-	bt_graph *graph;
-	struct tj_sink_ops sink;
-	struct tj_trace_slot *traces;
-	const bt_component_source **comps; /* of graph, by trace */
-	size_t ntraces;
-	struct tj_trace_desc *descs;
-	struct tj_trace_info info;
-
-	struct upstream *ups;
-	size_t nups;
-	struct tj_merge merge;
-	struct tj_streams streams;
-
-	/* --jobs N: worker graphs (wgraphs[0] is graph) and their threads */
-	bt_graph **wgraphs;
-	uint32_t nwgraphs;
-	struct tj_workers *workers;
-
-	int started;            /* tj_reader_start done */
-	uint32_t *trace_rank;   /* trace index -> rank of its name (ties) */
-	tj_lookahead_fn la_fn;  /* tj_reader_set_lookahead */
-	void *la_ud;
-	struct tj_batch **kept; /* --jobs: batches of held messages */
-	size_t nkept;
-	int64_t refill;         /* upstream whose head a TJ_DONE left unread, or -1 */
-
-	/* run state */
-	int64_t stop_ts;
-	int cb_status;          /* our own failure inside consume */
-	int paused, ended;      /* the graph: stopped for now, finished */
-};
+#include "reader_impl.h"
 
 /* ------------------------------------------------------------------ */
 /* pulling and merging                                                 */
@@ -273,7 +213,7 @@ static int deliver_held(struct tj_reader *r)
 
 /* The sink's consume (single-threaded reading): priming during
  * tj_reader_start, merging in runs of steps afterwards. */
-static int reader_consume(void *ud)
+int tj_reader_consume(void *ud)
 {
 	struct tj_reader *r = ud;
 	int rc = 0;
@@ -309,194 +249,16 @@ static int reader_consume(void *ud)
 	return TJ_OK;
 }
 
-static bt_message_iterator **reader_iterator_slot(void *ud, uint32_t port)
+bt_message_iterator **tj_reader_iterator_slot(void *ud, uint32_t port)
 {
 	struct tj_reader *r = ud;
 	return &r->ups[port].it;
 }
 
-static bt_message_iterator **reader_lookahead_slot(void *ud, uint32_t port)
+bt_message_iterator **tj_reader_lookahead_slot(void *ud, uint32_t port)
 {
 	struct tj_reader *r = ud;
 	return r->la_fn ? &r->ups[port].la_it : NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* setup                                                               */
-
-/* One graph: our sink pulls every port itself (jobs = 1). */
-static int setup_sink(struct tj_reader *r)
-{
-	const bt_component_sink *sink;
-	r->sink = (struct tj_sink_ops){.ud = r, .nports = (uint32_t)r->nups,
-				       .iterator_slot = reader_iterator_slot,
-				       .lookahead_slot = reader_lookahead_slot,
-				       .consume = reader_consume};
-	if (tj_graph_add_sink(r->graph, "merge", &r->sink, &sink)) {
-		tj_bt_error_take();
-		tj_error_append("cannot set up the reading graph");
-		return TJ_ERROR;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < r->ntraces; i++) {
-		uint64_t n = bt_component_source_get_output_port_count(r->comps[i]);
-		for (uint64_t j = 0; j < n; j++, k++) {
-			int rc = tj_graph_connect(
-				r->graph, bt_component_source_borrow_output_port_by_index_const(r->comps[i], j),
-				sink, k, r->ups[k].c.port_name);
-			if (rc)
-				return rc;
-		}
-	}
-	return TJ_OK;
-}
-
-/* --jobs N: one graph per worker, each with its own sources (metadata is
- * parsed once per worker), stream k decoded by worker k % N. */
-static int setup_workers(struct tj_reader *r, uint32_t jobs)
-{
-	uint32_t nw = jobs < r->nups ? jobs : (uint32_t)r->nups;
-	const bt_port_output **ports = calloc(r->nups, sizeof(*ports));
-	uint32_t *owner = calloc(r->nups, sizeof(*owner));
-	const char **names = calloc(r->nups, sizeof(*names));
-	int rc = TJ_OK;
-
-	r->wgraphs = calloc(nw, sizeof(*r->wgraphs));
-	if (!ports || !owner || !names || !r->wgraphs) {
-		rc = TJ_ENOMEM;
-		goto out;
-	}
-	r->nwgraphs = nw;
-	r->wgraphs[0] = r->graph;
-	bt_graph_get_ref(r->graph);
-	for (uint32_t w = 1; w < nw && rc == TJ_OK; w++) {
-		r->wgraphs[w] = bt_graph_create(0);
-		if (!r->wgraphs[w])
-			rc = TJ_ENOMEM;
-	}
-	size_t k = 0;
-	for (size_t i = 0; rc == TJ_OK && i < r->ntraces; i++) {
-		const bt_component_source *comps[64];
-		uint32_t ncomps = nw < 64 ? nw : 64;
-		comps[0] = r->comps[i];
-		for (uint32_t w = 1; rc == TJ_OK && w < ncomps; w++)
-			rc = tj_graph_add_source(r->wgraphs[w], r->ctf_plugin, r->traces[i].path, i,
-						 &comps[w]);
-		if (rc)
-			break;
-		uint64_t n = bt_component_source_get_output_port_count(comps[0]);
-		for (uint64_t j = 0; j < n; j++, k++) {
-			owner[k] = (uint32_t)(k % ncomps);
-			if (bt_component_source_get_output_port_count(comps[owner[k]]) != n) {
-				tj_error_append("trace '%s' changed while opening it", r->traces[i].path);
-				rc = TJ_EIO;
-				break;
-			}
-			ports[k] = bt_component_source_borrow_output_port_by_index_const(comps[owner[k]], j);
-			names[k] = r->ups[k].c.port_name;
-		}
-	}
-	if (rc == TJ_OK)
-		rc = tj_workers_create(&r->workers, r->wgraphs, nw, ports, owner, names,
-				       (uint32_t)r->nups);
-out:
-	free(ports);
-	free(owner);
-	free(names);
-	return rc;
-}
-
-int tj_reader_open(struct tj_reader **out, const char *path)
-{
-	return tj_reader_open_jobs(out, path, 1);
-}
-
-int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
-{
-	struct tj_strvec dirs = {0};
-	struct tj_reader *r = calloc(1, sizeof(*r));
-	int rc;
-
-	*out = NULL;
-	if (!r)
-		return TJ_ENOMEM;
-	r->input = strdup(path);
-	r->stop_ts = TJ_TS_NONE;
-	r->refill = -1;
-	if (!r->input) {
-		free(r);
-		return TJ_ENOMEM;
-	}
-	rc = tj_discover_traces(path, &dirs);
-	if (rc)
-		goto fail;
-	r->traces = calloc(dirs.n, sizeof(*r->traces));
-	r->comps = calloc(dirs.n, sizeof(*r->comps));
-	r->descs = calloc(dirs.n, sizeof(*r->descs));
-	if (!r->traces || !r->comps || !r->descs) {
-		rc = TJ_ENOMEM;
-		goto fail;
-	}
-	r->ntraces = dirs.n;
-	r->streams.traces = r->traces;
-	r->streams.descs = r->descs;
-	for (size_t i = 0; i < dirs.n; i++) {
-		tj_trace_slot_init(&r->traces[i], dirs.v[i]);
-		dirs.v[i] = NULL;
-	}
-	rc = tj_graph_find_ctf(&r->ctf_plugin);
-	if (rc)
-		goto fail;
-	r->graph = bt_graph_create(0);
-	if (!r->graph) {
-		rc = TJ_ENOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < r->ntraces; i++) {
-		rc = tj_graph_add_source(r->graph, r->ctf_plugin, r->traces[i].path, i, &r->comps[i]);
-		if (rc)
-			goto fail;
-		r->nups += bt_component_source_get_output_port_count(r->comps[i]);
-	}
-	r->ups = calloc(r->nups ? r->nups : 1, sizeof(*r->ups));
-	if (!r->ups || tj_merge_init(&r->merge, r->nups)) {
-		rc = TJ_ENOMEM;
-		goto fail;
-	}
-	size_t k = 0;
-	for (size_t i = 0; i < r->ntraces; i++) {
-		uint64_t n = bt_component_source_get_output_port_count(r->comps[i]);
-		for (uint64_t j = 0; j < n; j++, k++) {
-			const bt_port_output *op =
-				bt_component_source_borrow_output_port_by_index_const(r->comps[i], j);
-			const char *pname = bt_port_get_name(bt_port_output_as_port_const(op));
-			r->ups[k].c.trace_index = (uint32_t)i;
-			r->ups[k].c.port_name = tj_graph_stream_name(r->input, r->traces[i].path, pname);
-			if (!r->ups[k].c.port_name) {
-				rc = TJ_ENOMEM;
-				goto fail;
-			}
-		}
-	}
-	rc = jobs > 1 && r->nups > 1 ? setup_workers(r, jobs) : setup_sink(r);
-	if (rc)
-		goto fail;
-	for (size_t i = 0; i < r->ntraces; i++)
-		r->descs[i] = r->traces[i].desc;
-	r->info.size = sizeof(r->info);
-	r->info.ntraces = (uint32_t)r->ntraces;
-	r->info.traces = r->descs;
-	r->info.first_ts = TJ_TS_NONE;
-	r->info.begin_ts = r->info.end_ts = TJ_TS_NONE;
-	r->info.input_path = r->input;
-	r->info.host_version = TJ_VERSION;
-	tj_strvec_release(&dirs);
-	*out = r;
-	return TJ_OK;
-fail:
-	tj_strvec_release(&dirs);
-	tj_reader_free(r);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -596,45 +358,4 @@ size_t tj_reader_stream_count(const struct tj_reader *r)
 const struct tj_stream_stats *tj_reader_borrow_stream_stats(const struct tj_reader *r, size_t i)
 {
 	return &r->streams.v[i]->stats;
-}
-
-void tj_reader_free(struct tj_reader *r)
-{
-	if (!r)
-		return;
-	/* Messages priming held are put before their iterators. */
-	tj_streams_release(&r->streams, !r->workers);
-	if (r->workers) {
-		/* Batches go back to their workers before those stop. */
-		for (size_t i = 0; i < r->nkept; i++)
-			tj_workers_release(r->workers, r->kept[i]);
-		for (size_t i = 0; i < r->nups; i++)
-			if (r->ups[i].batch)
-				tj_workers_release(r->workers, r->ups[i].batch);
-		tj_workers_free(r->workers);
-	}
-	free(r->kept);
-	free(r->trace_rank);
-	for (size_t i = 0; i < r->nups; i++) {
-		struct upstream *up = &r->ups[i];
-		for (uint64_t j = up->pos; !r->workers && j < up->count; j++)
-			bt_message_put_ref(up->msgs[j]);
-		bt_message_iterator_put_ref(up->it);
-		bt_message_iterator_put_ref(up->la_it);
-		free(up->c.port_name);
-	}
-	for (uint32_t w = 0; w < r->nwgraphs; w++)
-		bt_graph_put_ref(r->wgraphs[w]);
-	free(r->wgraphs);
-	bt_graph_put_ref(r->graph);
-	bt_plugin_put_ref(r->ctf_plugin);
-	for (size_t i = 0; i < r->ntraces; i++)
-		tj_trace_slot_release(&r->traces[i]);
-	free(r->traces);
-	free(r->comps);
-	free(r->descs);
-	free(r->ups);
-	tj_merge_release(&r->merge);
-	free(r->input);
-	free(r);
 }

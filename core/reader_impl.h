@@ -1,0 +1,75 @@
+/*
+ * The reader's internals, shared by reader.c (pulling, merging, running)
+ * and reader_open.c (finding the traces, building the graph or the --jobs
+ * workers, freeing).  Nothing outside the reader includes this.
+ */
+#ifndef TJ_CORE_READER_IMPL_H
+#define TJ_CORE_READER_IMPL_H
+
+#include <babeltrace2/babeltrace.h>
+
+#include "classes.h"
+#include "graph.h"
+#include "lookahead.h"
+#include "merge.h"
+#include "reader.h"
+#include "reader_jobs.h"
+#include "stream.h"
+
+/* One connected output port of a ctf.fs component. */
+struct upstream {
+	bt_message_iterator *it;
+	bt_message_iterator *la_it; /* the lookahead's, until it ran */
+	bt_message_array_const msgs;
+	uint64_t count, pos;
+	int ended;
+	int64_t head_ts;        /* timestamp of msgs[pos] */
+	struct tj_batch *batch; /* --jobs: the worker batch msgs points into */
+	int batch_held;         /* --jobs: batch holds a message priming held */
+	struct tj_stream_cursor c;
+};
+
+/* merge_step results besides 0 (go on) and errors */
+enum { STEP_END = 1, STEP_PAUSE = 2 };
+
+struct tj_reader {
+	char *input;
+	const bt_plugin *ctf_plugin;
+	bt_graph *graph;
+	struct tj_sink_ops sink;
+	struct tj_trace_slot *traces;
+	const bt_component_source **comps; /* of graph, by trace */
+	size_t ntraces;
+	struct tj_trace_desc *descs;
+	struct tj_trace_info info;
+
+	struct upstream *ups;
+	size_t nups;
+	struct tj_merge merge;
+	struct tj_streams streams;
+
+	/* --jobs N: worker graphs (wgraphs[0] is graph) and their threads */
+	bt_graph **wgraphs;
+	uint32_t nwgraphs;
+	struct tj_workers *workers;
+
+	int started;            /* tj_reader_start done */
+	uint32_t *trace_rank;   /* trace index -> rank of its name (ties) */
+	tj_lookahead_fn la_fn;  /* tj_reader_set_lookahead */
+	void *la_ud;
+	struct tj_batch **kept; /* --jobs: batches of held messages */
+	size_t nkept;
+	int64_t refill;         /* upstream whose head a TJ_DONE left unread, or -1 */
+
+	/* run state */
+	int64_t stop_ts;
+	int cb_status;          /* our own failure inside consume */
+	int paused, ended;      /* the graph: stopped for now, finished */
+};
+
+/* reader.c: what the sink component of a single-threaded reader calls. */
+int tj_reader_consume(void *ud);
+bt_message_iterator **tj_reader_iterator_slot(void *ud, uint32_t port);
+bt_message_iterator **tj_reader_lookahead_slot(void *ud, uint32_t port);
+
+#endif
