@@ -30,14 +30,6 @@ struct text {
 	struct tj_sbuf *line;
 };
 
-static int param_bool(const struct tj_host *h, struct tj_plugin *self, const char *key, int dflt)
-{
-	const char *v = h->param(self, key);
-	if (!v)
-		return dflt;
-	return strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0;
-}
-
 static enum tj_status text_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct text *t = calloc(1, sizeof(*t));
@@ -50,13 +42,13 @@ static enum tj_status text_init(const struct tj_host *host, struct tj_plugin *se
 		free(t);
 		return TJ_ENOMEM;
 	}
-	t->gmt = param_bool(host, self, "clock-gmt", 0) ? TJ_TIME_GMT : 0;
-	t->mode = param_bool(host, self, "clock-seconds", 0)    ? CLOCK_SECONDS
-		  : param_bool(host, self, "clock-relative", 0) ? CLOCK_RELATIVE
-		  : param_bool(host, self, "clock-date", 0)     ? CLOCK_DATE
+	t->gmt = tj_param_bool(host, self, "clock-gmt", 0) ? TJ_TIME_GMT : 0;
+	t->mode = tj_param_bool(host, self, "clock-seconds", 0)    ? CLOCK_SECONDS
+		  : tj_param_bool(host, self, "clock-relative", 0) ? CLOCK_RELATIVE
+		  : tj_param_bool(host, self, "clock-date", 0)     ? CLOCK_DATE
 								  : CLOCK_TIME;
-	t->annotations = param_bool(host, self, "annotations", 1);
-	t->show_host = param_bool(host, self, "hostname", 1);
+	t->annotations = tj_param_bool(host, self, "annotations", 1);
+	t->show_host = tj_param_bool(host, self, "hostname", 1);
 	t->last_ts = TJ_TS_NONE;
 	*state = t;
 	return TJ_OK;

@@ -428,6 +428,18 @@ struct tj_plugin_desc {
 
 typedef const struct tj_plugin_desc *(*tj_plugin_entry_fn)(void);
 
+/* A boolean parameter: "true", "1" or "yes" are true, any other value is
+ * false, unset gives dflt.  Header-only, so every plugin reads flags alike. */
+static inline int tj_param_bool(const struct tj_host *host, struct tj_plugin *self, const char *key,
+				int dflt)
+{
+	const char *v = host->param(self, key);
+	if (!v)
+		return dflt;
+	return (v[0] == 't' && v[1] == 'r' && v[2] == 'u' && v[3] == 'e' && !v[4]) ||
+	       (v[0] == '1' && !v[1]) || (v[0] == 'y' && v[1] == 'e' && v[2] == 's' && !v[3]);
+}
+
 #ifdef __cplusplus
 #define TJ_EXTERN_C extern "C"
 #else

@@ -374,11 +374,6 @@ static enum tj_status irq_finish(void *state, const struct tj_run_stats *stats)
 	return rc;
 }
 
-static int param_true(const char *v)
-{
-	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
-}
-
 static enum tj_status irq_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct irqs *q = calloc(1, sizeof(*q));
@@ -386,9 +381,8 @@ static enum tj_status irq_init(const struct tj_host *host, struct tj_plugin *sel
 		return TJ_ENOMEM;
 	q->host = host;
 	q->self = self;
-	const char *ann = host->param(self, "annotations");
-	q->annotate = !ann || param_true(ann);
-	q->summary = param_true(host->param(self, "summary"));
+	q->annotate = tj_param_bool(host, self, "annotations", 1);
+	q->summary = tj_param_bool(host, self, "summary", 0);
 	q->last_ts = TJ_TS_NONE;
 	*state = q;
 	return TJ_OK;

@@ -200,11 +200,6 @@ static enum tj_status pk_event(void *state, const struct tj_event *ev, void *cla
 	}
 }
 
-static int param_true(const char *v)
-{
-	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0);
-}
-
 static enum tj_status pk_init(const struct tj_host *host, struct tj_plugin *self, void **state)
 {
 	struct pk *p = calloc(1, sizeof(*p));
@@ -212,9 +207,8 @@ static enum tj_status pk_init(const struct tj_host *host, struct tj_plugin *self
 		return TJ_ENOMEM;
 	p->host = host;
 	p->self = self;
-	const char *ann = host->param(self, "annotations");
-	p->annotate = !ann || param_true(ann);
-	p->summary = param_true(host->param(self, "summary"));
+	p->annotate = tj_param_bool(host, self, "annotations", 1);
+	p->summary = tj_param_bool(host, self, "summary", 0);
 	const char *mx = host->param(self, "max-inflight");
 	p->max_inflight = mx ? strtoull(mx, NULL, 10) : 65536;
 	if (!p->max_inflight)
