@@ -31,11 +31,6 @@ static int subscribes(const struct tj_plugin_desc *d, const char *name)
 	return 0;
 }
 
-static struct tj_plugin *plugin_at(const struct tj_run *run, size_t i)
-{
-	return i < run->nanalyzers ? run->analyzers[i] : run->exporter;
-}
-
 int tj_dispatch_class(struct tj_run *run, struct tj_class *cls)
 {
 	int rc = tj_identity_on_class(run->identity, cls);
@@ -45,7 +40,7 @@ int tj_dispatch_class(struct tj_run *run, struct tj_class *cls)
 	if (!cls->subscribers)
 		return TJ_ENOMEM;
 	for (size_t i = 0; i < run->nanalyzers + 1; i++) {
-		struct tj_plugin *p = plugin_at(run, i);
+		struct tj_plugin *p = tj_run_plugin_at(run, i);
 		if (!p || !subscribes(p->desc, cls->pub.name))
 			continue;
 		struct tj_subscriber *s = &cls->subscribers[cls->nsubscribers];

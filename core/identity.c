@@ -168,6 +168,8 @@ void tj_identity_resolve(struct tj_identity *id, const struct tj_class *cls, str
 	} else {
 		return;
 	}
+	if (ev->pid >= 0 && ev->comm)
+		return; /* the contexts said it all */
 	const struct thread_id *t = thread_get(&id->threads, ev->tid, ev->cpu, 0);
 	/* The hints matter only for what the trace has not said yet. */
 	const struct thread_id *h = t && t->pid >= 0 && t->comm[0]

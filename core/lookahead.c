@@ -11,6 +11,7 @@
 #include "error.h"
 #include "lookahead.h"
 #include "merge.h"
+#include "reader_jobs.h"
 
 struct la_stream {
 	bt_message_iterator *it;
@@ -18,16 +19,6 @@ struct la_stream {
 	uint64_t count, pos;
 	int ended;
 };
-
-static int64_t event_ts(const bt_message *m)
-{
-	int64_t ns;
-	if (!bt_message_event_borrow_stream_class_default_clock_class_const(m) ||
-	    bt_clock_snapshot_get_ns_from_origin(bt_message_event_borrow_default_clock_snapshot_const(m),
-						 &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
-		return TJ_TS_NONE;
-	return ns;
-}
 
 /* Advance to the next event message (others are dropped); 0 or < 0. */
 static int la_fill(struct la_stream *s)
@@ -86,7 +77,7 @@ static void describe(const bt_message *m, struct tj_lookahead_event *ev)
 	ev->name = bt_event_class_get_name(bt_event_borrow_class_const(e));
 	if (!ev->name)
 		ev->name = "";
-	ev->ts = event_ts(m);
+	ev->ts = tj_message_ts(m);
 	ev->has_pid_context =
 		ctx && (bt_field_structure_borrow_member_field_by_name_const(ctx, "vpid") ||
 			bt_field_structure_borrow_member_field_by_name_const(ctx, "pid"));
@@ -130,7 +121,7 @@ int tj_lookahead_run(bt_message_iterator **its, size_t n, tj_lookahead_fn fn, vo
 		rc = la_fill(&s[i]);
 		if (rc == TJ_OK && !s[i].ended)
 			tj_merge_push(&merge, (uint32_t)i,
-				      (struct tj_merge_key){.ts = event_ts(s[i].msgs[s[i].pos])});
+				      (struct tj_merge_key){.ts = tj_message_ts(s[i].msgs[s[i].pos])});
 	}
 	while (rc == TJ_OK) {
 		int64_t h = tj_merge_peek(&merge);
@@ -151,7 +142,7 @@ int tj_lookahead_run(bt_message_iterator **its, size_t n, tj_lookahead_fn fn, vo
 		if (st->ended)
 			tj_merge_pop(&merge);
 		else
-			tj_merge_update(&merge, (struct tj_merge_key){.ts = event_ts(st->msgs[st->pos])});
+			tj_merge_update(&merge, (struct tj_merge_key){.ts = tj_message_ts(st->msgs[st->pos])});
 	}
 	for (size_t i = 0; i < n; i++) {
 		la_release(&s[i]);

@@ -26,11 +26,6 @@ static int name_in(char *const *v, size_t n, const char *name)
 	return 0;
 }
 
-static struct tj_plugin *plugin_at(const struct tj_run *run, size_t i)
-{
-	return i < run->nanalyzers ? run->analyzers[i] : run->exporter;
-}
-
 /* The note of a plugin named name that the loader refused, or NULL. */
 static const struct tj_plugin_note *refused_note(const struct tj_plugin_set *set, const char *name)
 {
@@ -101,7 +96,7 @@ static int init_plugins(struct tj_run *run)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < run->nanalyzers + 1; i++) {
-		struct tj_plugin *p = plugin_at(run, i);
+		struct tj_plugin *p = tj_run_plugin_at(run, i);
 		p->run = run;
 		int rc = p->desc->init ? p->desc->init(tj_host_table(), p, &p->state) : TJ_OK;
 		if (rc < 0) {
@@ -163,7 +158,7 @@ static int resolve_window(struct tj_run *run, const struct tj_time_spec *b,
 static int begin_plugins(struct tj_run *run)
 {
 	for (size_t i = 0; i < run->nanalyzers + 1; i++) {
-		struct tj_plugin *p = plugin_at(run, i);
+		struct tj_plugin *p = tj_run_plugin_at(run, i);
 		int rc = p->desc->begin ? p->desc->begin(p->state, &run->info) : TJ_OK;
 		if (rc < 0) {
 			tj_error_append("plugin '%s' failed to start", p->desc->name);
@@ -176,7 +171,7 @@ static int begin_plugins(struct tj_run *run)
 static int finish_plugins(struct tj_run *run)
 {
 	for (size_t i = 0; i < run->nanalyzers + 1; i++) {
-		struct tj_plugin *p = plugin_at(run, i);
+		struct tj_plugin *p = tj_run_plugin_at(run, i);
 		int rc = p->desc->finish ? p->desc->finish(p->state, &run->stats) : TJ_OK;
 		if (rc >= 0)
 			rc = tj_dispatch_records(run);
@@ -234,8 +229,8 @@ void tj_run_report_release(struct tj_run_report *report)
 static void run_release(struct tj_run *run)
 {
 	for (size_t i = 0; i < run->nanalyzers + 1; i++)
-		if (plugin_at(run, i))
-			tj_host_release_plugin(plugin_at(run, i));
+		if (tj_run_plugin_at(run, i))
+			tj_host_release_plugin(tj_run_plugin_at(run, i));
 	free(run->analyzers);
 	tj_identity_free(run->identity);
 	free(run->ann);

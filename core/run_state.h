@@ -55,6 +55,12 @@ struct tj_run {
 	struct tj_run_stats stats;
 };
 
+/* Plugin i of the run: the analyzers in order, then the exporter. */
+static inline struct tj_plugin *tj_run_plugin_at(const struct tj_run *run, size_t i)
+{
+	return i < run->nanalyzers ? run->analyzers[i] : run->exporter;
+}
+
 /* host.c */
 const struct tj_host *tj_host_table(void);
 void tj_host_release_plugin(struct tj_plugin *p);
