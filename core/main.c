@@ -39,6 +39,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_VERSION,
 	OPT_EVENTS,
+	OPT_SYNC,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
+	{"sync", required_argument, NULL, OPT_SYNC},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -97,6 +99,9 @@ static void usage(FILE *f)
 	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
 	      "                          events as instants (see doc/chrome-json.md)\n"
+	      "      --sync auto|off     traces of several hosts: fit their clocks from the\n"
+	      "                          TCP packets they exchanged and shift every trace to\n"
+	      "                          the first host's clock (auto, the default)\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -228,6 +233,13 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 				return TJ_EINVAL;
 			}
 			rc = set_string(&o->events, optarg);
+			break;
+		case OPT_SYNC:
+			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "off") != 0) {
+				tj_error_append("invalid --sync '%s' (expected auto or off)", optarg);
+				return TJ_EINVAL;
+			}
+			o->sync = strcmp(optarg, "auto") == 0;
 			break;
 		case 'q':
 			o->quiet = 1;

@@ -18,6 +18,7 @@ void tj_options_init(struct tj_options *o)
 	o->clock_relative = -1;
 	o->annotations = -1;
 	o->jobs = 0;
+	o->sync = -1;
 	o->quiet = -1;
 	o->summary = -1;
 }

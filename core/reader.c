@@ -71,7 +71,7 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 			const bt_message *m = up->msgs[up->pos];
 			int64_t ts = up->batch ? up->batch->ts[up->pos] : tj_message_ts(m);
 			if (ts != TJ_TS_NONE) {
-				up->head_ts = ts;
+				up->head_ts = r->xf ? tj_clock_xform_apply(&r->xf[up->c.trace_index], ts) : ts;
 				return TJ_OK;
 			}
 			int kept = 0;
@@ -299,6 +299,39 @@ int tj_reader_set_lookahead(struct tj_reader *r, tj_lookahead_fn fn, void *ud)
 	r->la_fn = fn;
 	r->la_ud = ud;
 	return TJ_OK;
+}
+
+int tj_reader_set_clock_xforms(struct tj_reader *r, const struct tj_clock_xform *xf, size_t n)
+{
+	if (r->started || n != r->ntraces)
+		return TJ_EINVAL;
+	free(r->xf);
+	r->xf = malloc((n ? n : 1) * sizeof(*r->xf));
+	if (!r->xf)
+		return TJ_ENOMEM;
+	memcpy(r->xf, xf, n * sizeof(*xf));
+	r->streams.xf = r->xf;
+	return TJ_OK;
+}
+
+int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
+			     const char *const *names)
+{
+	const struct tj_classes *c = &r->streams.classes;
+	for (size_t i = 0; i < c->nscs; i++) {
+		if (c->scs[i]->trace_index != trace_index)
+			continue;
+		const bt_stream_class *sc = c->scs[i]->bt;
+		uint64_t n = bt_stream_class_get_event_class_count(sc);
+		for (uint64_t j = 0; j < n; j++) {
+			const char *name =
+				bt_event_class_get_name(bt_stream_class_borrow_event_class_by_index_const(sc, j));
+			for (const char *const *w = names; name && *w; w++)
+				if (strcmp(name, *w) == 0)
+					return 1;
+		}
+	}
+	return 0;
 }
 
 int tj_reader_start(struct tj_reader *r)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "core.h"
 #include "lookahead.h"
+#include "sync.h"
 
 
 struct tj_reader;
@@ -61,6 +62,14 @@ int tj_reader_set_lookahead(struct tj_reader *r, tj_lookahead_fn fn, void *ud);
  */
 int tj_reader_start(struct tj_reader *r);
 const struct tj_trace_info *tj_reader_borrow_info(const struct tj_reader *r);
+/* Before tj_reader_start: deliver trace i's times (events and discard
+ * reports) through xf[i], and merge by those times (--sync).  Copied. */
+int tj_reader_set_clock_xforms(struct tj_reader *r, const struct tj_clock_xform *xf, size_t n);
+/* After tj_reader_start: does a stream class of trace i declare an event
+ * class named like one of names (NULL-terminated)?  From the metadata,
+ * before any event is read. */
+int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
+			     const char *const *names);
 /*
  * Deliver everything up to and including stop_ts (TJ_TS_NONE: to the end),
  * in time order.  A callback's TJ_DONE ends it early and it returns TJ_OK;

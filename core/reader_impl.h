@@ -60,6 +60,7 @@ struct tj_reader {
 	struct tj_batch **kept; /* --jobs: batches of held messages */
 	size_t nkept;
 	int64_t refill;         /* upstream whose head a TJ_DONE left unread, or -1 */
+	struct tj_clock_xform *xf; /* --sync: by trace, NULL: times as read */
 
 	/* run state */
 	int64_t stop_ts;

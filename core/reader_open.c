@@ -210,6 +210,7 @@ void tj_reader_free(struct tj_reader *r)
 	}
 	free(r->kept);
 	free(r->trace_rank);
+	free(r->xf);
 	for (size_t i = 0; i < r->nups; i++) {
 		struct upstream *up = &r->ups[i];
 		for (uint64_t j = up->pos; !r->workers && j < up->count; j++)

@@ -16,6 +16,7 @@
 #include "reader.h"
 #include "run.h"
 #include "run_state.h"
+#include "sync.h"
 #include "timefmt.h"
 
 static int name_in(char *const *v, size_t n, const char *name)
@@ -244,6 +245,7 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 {
 	struct tj_run run = {.opts = opts};
 	struct tj_reader *reader = NULL;
+	struct tj_sync *sync = NULL;
 	struct tj_time_spec bspec, espec;
 	struct tj_reader_callbacks cb = {.ud = &run, .on_class = reader_class,
 					 .on_event = reader_event, .on_discard = reader_discard};
@@ -269,6 +271,17 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = init_plugins(&run)))
 		goto out;
+	/* --sync: the clock transforms, before the reader reads a time. */
+	if (opts->sync != 0 &&
+	    (rc = tj_sync_prepare(&sync, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1,
+				  opts->summary == 1)))
+		goto out;
+	if (sync) {
+		size_t n;
+		const struct tj_clock_xform *xf = tj_sync_borrow_xforms(sync, &n);
+		if ((rc = tj_reader_set_clock_xforms(reader, xf, n)))
+			goto out;
+	}
 	/* Learn identities ahead: in the reader's own start when it can, else
 	 * (--jobs) with a reader of its own. */
 	if (tj_reader_set_lookahead(reader, tj_identity_lookahead, run.identity) != TJ_OK &&
@@ -304,6 +317,7 @@ out:
 	if (rc)
 		tj_run_report_release(report);
 	tj_reader_free(reader);
+	tj_sync_free(sync);
 	run_release(&run);
 	return rc;
 }

@@ -128,6 +128,10 @@ static int handle_discard(struct tj_streams *ss, struct tj_stream_cursor *up, co
 		if (count != UINT64_MAX)
 			st->stats.discarded_events += count;
 	}
+	if (ss->xf) {
+		d.begin_ts = tj_clock_xform_apply(&ss->xf[up->trace_index], d.begin_ts);
+		d.end_ts = tj_clock_xform_apply(&ss->xf[up->trace_index], d.end_ts);
+	}
 	/* A report is a point in the stream's time too, at the beginning of the
 	 * range (as babeltrace2's muxer orders it): an event earlier than that
 	 * is time going backwards (what makes the muxer stop on tc-hello-lost). */

@@ -15,6 +15,7 @@
 
 #include "classes.h"
 #include "reader.h"
+#include "sync.h"
 
 struct tj_stream_state {
 	const bt_stream *bt;
@@ -48,6 +49,7 @@ struct tj_streams {
 	size_t n;
 	struct tj_trace_slot *traces;  /* borrowed from the reader */
 	struct tj_trace_desc *descs;   /* borrowed: kept in step with traces */
+	const struct tj_clock_xform *xf; /* borrowed, by trace (--sync), or NULL */
 	const struct tj_reader_callbacks *cb;
 	int priming;                   /* hold callbacks */
 	struct tj_held *held;
