@@ -24,6 +24,8 @@
 #define U8 "integer { size = 8; align = 8; signed = 0; encoding = none; base = 10; }"
 #define TEXT "integer { size = 8; align = 8; signed = 0; encoding = UTF8; base = 10; }"
 #define BE8 "integer { size = 8; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; }"
+#define BE16X "integer { size = 16; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; }"
+#define BE32X "integer { size = 32; align = 8; signed = 0; encoding = none; base = 16; byte_order = be; }"
 #define BE16 "integer { size = 16; align = 8; signed = 0; encoding = none; base = 10; byte_order = be; }"
 
 /* One field line at event-field depth. */
@@ -336,6 +338,19 @@ static const struct tjg_event_class tjg_classes[TJG_EV_COUNT] = {
 		TJG_F(U32, "_fds_length")
 		TJG_F(U8, "_overflow")
 		TJG_EPOLL_EVENTS},
+	/* lttng-modules addons (Trace Compass's trace synchronization guide):
+	 * __field_hex sk, __field_network_hex seq, ack_seq, and flags =
+	 * tcp_flag_word >> 16 (data offset, reserved bits, flags). */
+	[TJG_EV_INET_SOCK_LOCAL_OUT] = {"inet_sock_local_out",
+		TJG_F(X64, "_sk")
+		TJG_F(BE32X, "_seq")
+		TJG_F(BE32X, "_ack_seq")
+		TJG_F(BE16X, "_flags")},
+	[TJG_EV_INET_SOCK_LOCAL_IN] = {"inet_sock_local_in",
+		TJG_F(X64, "_sk")
+		TJG_F(BE32X, "_seq")
+		TJG_F(BE32X, "_ack_seq")
+		TJG_F(BE16X, "_flags")},
 };
 
 const struct tjg_event_class *tjg_event_class_borrow(enum tjg_event_id id)

@@ -142,6 +142,18 @@ void tjg_emit_net_dev_xmit(struct tjg_stream *s, uint64_t ts, uint64_t skbaddr, 
 	tjg_ev_commit(s, p);
 }
 
+void tjg_emit_inet_sock(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, uint64_t sk,
+			uint32_t seq, uint32_t ack_seq, uint16_t flags)
+{
+	uint8_t *p = tjg_ev_begin(s, ts, id, 18);
+
+	p = tjg_put_u64(p, sk);
+	p = tjg_put_be32(p, seq);
+	p = tjg_put_be32(p, ack_seq);
+	p = tjg_put_be16(p, flags);
+	tjg_ev_commit(s, p);
+}
+
 void tjg_emit_sys_exit_ret(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, int64_t ret)
 {
 	uint8_t *p = tjg_ev_begin(s, ts, id, 8);

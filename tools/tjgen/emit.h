@@ -78,6 +78,11 @@ void tjg_emit_net_dev(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, u
 void tjg_emit_net_dev_xmit(struct tjg_stream *s, uint64_t ts, uint64_t skbaddr, int32_t rc,
 			   uint32_t len, const char *dev);
 
+/* id: TJG_EV_INET_SOCK_LOCAL_OUT or _IN (lttng-modules addons); flags is
+ * tcp_flag_word >> 16: data offset << 12 | the TCP flags. */
+void tjg_emit_inet_sock(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, uint64_t sk,
+			uint32_t seq, uint32_t ack_seq, uint16_t flags);
+
 /* Syscalls whose exit carries only ret (socket, bind, listen, connect, ...). */
 void tjg_emit_sys_exit_ret(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, int64_t ret);
 

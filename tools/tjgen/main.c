@@ -28,6 +28,7 @@ static const char tjg_usage[] =
 	"usage: tjgen --scenario ncat -o DIR [options]\n"
 	"       tjgen --scenario load --events N [--cpus K] -o DIR [options]\n"
 	"       tjgen --scenario tc-xml --input FILE.xml -o DIR [-q]\n"
+	"       tjgen --scenario two-hosts -o DIR [--clock-offset NS] [--clock-drift PPM]\n"
 	"\n"
 	"Write a deterministic LTTng 2.13-style kernel CTF 1.8 trace into DIR\n"
 	"(created; an existing DIR must be empty): DIR/metadata and one stream\n"
@@ -43,6 +44,9 @@ static const char tjg_usage[] =
 	"         ranges (lone exits, cut entries, mismatched exits, re-entry)\n"
 	"  tc-xml the events of a Trace Compass XML stub trace (--input), one\n"
 	"         stream per CPU, classes declared from the fields\n"
+	"  two-hosts  two traces, DIR/client and DIR/server, of hosts talking TCP\n"
+	"         over eth0, the server's clock off by --clock-offset and drifting\n"
+	"         by --clock-drift (see doc/tjgen.md)\n"
 	"\n"
 	"options:\n"
 	"  -s, --scenario NAME     ncat, load, lost-exits or tc-xml\n"
@@ -56,7 +60,14 @@ static const char tjg_usage[] =
 	"      --no-statedump      omit the lttng_statedump_* events at the start\n"
 	"      --packet-size BYTES packet (sub-buffer) size, suffix k or M allowed\n"
 	"                          (default 64k, from 4k to 64M)\n"
-	"      --seed S            load: PRNG seed (default fixed)\n"
+	"      --seed S            load, two-hosts: PRNG seed (default fixed)\n"
+	"      --clock-offset NS   two-hosts: server clock minus client clock at the\n"
+	"                          start, in ns (signed, default 0)\n"
+	"      --clock-drift PPM   two-hosts: server clock rate error in parts per\n"
+	"                          million (signed, default 0)\n"
+	"      --exchanges N       two-hosts: request/reply pairs (default 200)\n"
+	"      --sync-events KIND  two-hosts: net (net_dev_queue/net_if_receive_skb with\n"
+	"                          network_header, default) or inet-sock (addon events)\n"
 	"  -q, --quiet             do not print the summary line\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -68,6 +79,10 @@ enum {
 	TJG_OPT_NO_STATEDUMP,
 	TJG_OPT_PACKET_SIZE,
 	TJG_OPT_SEED,
+	TJG_OPT_CLOCK_OFFSET,
+	TJG_OPT_CLOCK_DRIFT,
+	TJG_OPT_EXCHANGES,
+	TJG_OPT_SYNC_EVENTS,
 };
 
 static const struct option tjg_long_options[] = {
@@ -81,6 +96,10 @@ static const struct option tjg_long_options[] = {
 	{"no-statedump", no_argument, NULL, TJG_OPT_NO_STATEDUMP},
 	{"packet-size", required_argument, NULL, TJG_OPT_PACKET_SIZE},
 	{"seed", required_argument, NULL, TJG_OPT_SEED},
+	{"clock-offset", required_argument, NULL, TJG_OPT_CLOCK_OFFSET},
+	{"clock-drift", required_argument, NULL, TJG_OPT_CLOCK_DRIFT},
+	{"exchanges", required_argument, NULL, TJG_OPT_EXCHANGES},
+	{"sync-events", required_argument, NULL, TJG_OPT_SYNC_EVENTS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -137,6 +156,7 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 	o->cpus = TJG_DEFAULT_CPUS;
 	o->packet_size = TJG_DEFAULT_PACKET_SIZE;
 	o->seed = TJG_DEFAULT_SEED;
+	o->exchanges = 200;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:o:i:n:c:qh", tjg_long_options, NULL)) != -1) {
 		switch (c) {
@@ -187,6 +207,28 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		case TJG_OPT_SEED:
 			if (tjg_parse_u64("--seed", optarg, false, UINT64_MAX, &o->seed))
 				return TJG_ERR_USAGE;
+			break;
+		case TJG_OPT_CLOCK_OFFSET:
+		case TJG_OPT_CLOCK_DRIFT: {
+			char *end;
+			errno = 0;
+			if (c == TJG_OPT_CLOCK_OFFSET)
+				o->peer_offset_ns = strtoll(optarg, &end, 10);
+			else
+				o->peer_drift_ppm = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    (c == TJG_OPT_CLOCK_DRIFT && (o->peer_drift_ppm <= -1e5 || o->peer_drift_ppm >= 1e5))) {
+				tjg_error_append("invalid value for %s: '%s'", argv[optind - 1], optarg);
+				return TJG_ERR_USAGE;
+			}
+			break;
+		}
+		case TJG_OPT_EXCHANGES:
+			if (tjg_parse_u64("--exchanges", optarg, false, 1000000, &o->exchanges))
+				return TJG_ERR_USAGE;
+			break;
+		case TJG_OPT_SYNC_EVENTS:
+			o->sync_events = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -337,6 +379,19 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (rc == TJG_OK && strcmp(cli.opts.scenario, "two-hosts") == 0) {
+		if (cli.input || cli.have_events || cli.have_cpus) {
+			tjg_error_append("--input, --events and --cpus do not apply to two-hosts");
+			rc = TJG_ERR_USAGE;
+		} else if (tjg_outdir_prepare(cli.opts.outdir) != TJG_OK) {
+			tjg_error_print();
+			return TJG_EXIT_FAILURE;
+		} else if ((rc = tjg_two_hosts_generate(&cli.opts)) != TJG_ERR_USAGE) {
+			if (rc != TJG_OK)
+				tjg_error_print();
+			return rc == TJG_OK ? 0 : TJG_EXIT_FAILURE;
+		}
+	}
 	if (rc == TJG_OK && cli.input) {
 		tjg_error_append("--input applies to the tc-xml scenario only");
 		rc = TJG_ERR_USAGE;
@@ -344,7 +399,7 @@ int main(int argc, char **argv)
 	if (rc == TJG_OK) {
 		sc = tjg_scenario_find(cli.opts.scenario);
 		if (!sc) {
-			tjg_error_append("unknown scenario '%s' (ncat, load, lost-exits or tc-xml)",
+			tjg_error_append("unknown scenario '%s' (ncat, load, lost-exits, tc-xml or two-hosts)",
 					 cli.opts.scenario);
 			rc = TJG_ERR_USAGE;
 		} else {

@@ -46,7 +46,7 @@ static const char tjg_tsdl_types[] =
 
 #define TJG_TSDL_ENV \
 	"env {\n" \
-	"\thostname = \"tjgen-host\";\n" \
+	"\thostname = \"%s\";\n" \
 	"\tdomain = \"kernel\";\n" \
 	"\tsysname = \"Linux\";\n" \
 	"\tkernel_release = \"%s\";\n" \
@@ -193,7 +193,8 @@ int tjg_metadata_write(const char *dir, const struct tjg_metadata_info *info)
 	fputs("/* CTF 1.8 */\n\n", f);
 	fputs(tjg_tsdl_types, f);
 	fprintf(f, TJG_TSDL_TRACE, uuid);
-	fprintf(f, TJG_TSDL_ENV, info->kernel_release ? info->kernel_release : "6.2.0-tjgen",
+	fprintf(f, TJG_TSDL_ENV, info->hostname ? info->hostname : "tjgen-host",
+		info->kernel_release ? info->kernel_release : "6.2.0-tjgen",
 		info->trace_name);
 	fprintf(f, TJG_TSDL_CLOCK, tjg_clock_uuid, info->clock_offset_ns);
 	fputs(tjg_tsdl_stream_types, f);

@@ -18,6 +18,7 @@ struct tjg_metadata_info {
 	tjg_event_set events;      /* classes to declare */
 	bool with_context;         /* declare the procname/vtid/vpid/prio event context */
 	const char *kernel_release; /* env.kernel_release; NULL: "6.2.0-tjgen" */
+	const char *hostname;      /* env.hostname; NULL: "tjgen-host" */
 	/* Classes outside the catalog (tc-xml input), ids from extra_first_id. */
 	const struct tjg_event_class *extra;
 	unsigned nextra;

@@ -38,6 +38,12 @@ struct tjg_options {
 	bool no_context;        /* omit the stream event context */
 	bool no_statedump;      /* omit the lttng_statedump_* events at the start */
 	bool quiet;             /* do not print the summary line */
+	/* two-hosts: the server clock's offset and drift, request/reply pairs,
+	 * "net" (network_header) or "inet-sock" (addon events) */
+	int64_t peer_offset_ns;
+	double peer_drift_ppm;
+	uint64_t exchanges;
+	const char *sync_events;
 };
 
 /* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
@@ -61,6 +67,9 @@ struct tjg_scenario {
 extern const struct tjg_scenario tjg_scenario_ncat;
 extern const struct tjg_scenario tjg_scenario_load;
 extern const struct tjg_scenario tjg_scenario_lost_exits;
+
+/* The two-hosts scenario: DIR/client and DIR/server (scenario_hosts.c). */
+int tjg_two_hosts_generate(const struct tjg_options *opts);
 
 /* Create dir, or accept it if it is an empty directory. */
 int tjg_outdir_prepare(const char *dir);
