@@ -71,6 +71,8 @@ struct tj_sync {
 	size_t ntraces;
 	struct tj_clock_xform *xf;   /* by trace */
 	uint32_t *host_of;           /* trace -> host, UINT32_MAX: none */
+	int64_t *first_ts, *last_ts; /* by trace, as recorded */
+	char **paths;                /* by trace: its directory */
 	char **hosts;                /* by host, in the reference order */
 	size_t nhosts;
 	struct tj_hull *hulls;       /* nhosts x nhosts, [i][j] with i < j */
@@ -324,6 +326,12 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 	const struct cls_info *ci = &s->cls[cls->pub.id];
 	struct pkt_key k;
 	struct pkt_entry other;
+	uint32_t t = cls->pub.trace_index;
+	if (ev->ts != TJ_TS_NONE) {
+		if (s->first_ts[t] == TJ_TS_NONE)
+			s->first_ts[t] = ev->ts;
+		s->last_ts[t] = ev->ts;
+	}
 	if (ci->role == ROLE_NONE || ev->ts == TJ_TS_NONE || !read_key(ci, ev, &k))
 		return TJ_OK;
 	uint32_t host = s->host_of[cls->pub.trace_index];
@@ -377,11 +385,17 @@ static int find_hosts(struct tj_sync *s, const struct tj_reader *r, const struct
 	s->host_of = malloc((s->ntraces ? s->ntraces : 1) * sizeof(*s->host_of));
 	s->hosts = calloc(s->ntraces ? s->ntraces : 1, sizeof(*s->hosts));
 	s->xf = calloc(s->ntraces ? s->ntraces : 1, sizeof(*s->xf));
-	if (!s->host_of || !s->hosts || !s->xf)
+	s->first_ts = malloc((s->ntraces ? s->ntraces : 1) * sizeof(*s->first_ts));
+	s->last_ts = malloc((s->ntraces ? s->ntraces : 1) * sizeof(*s->last_ts));
+	s->paths = calloc(s->ntraces ? s->ntraces : 1, sizeof(*s->paths));
+	if (!s->paths || !s->host_of || !s->hosts || !s->xf || !s->first_ts || !s->last_ts)
 		return TJ_ENOMEM;
 	for (size_t i = 0; i < s->ntraces; i++) {
 		const struct tj_trace_desc *d = desc_at(info, i);
 		s->host_of[i] = UINT32_MAX;
+		s->first_ts[i] = s->last_ts[i] = TJ_TS_NONE;
+		if (!(s->paths[i] = strdup(d->path ? d->path : "?")))
+			return TJ_ENOMEM;
 		s->xf[i] = tj_clock_xform_identity();
 		if (!d->hostname || !*d->hostname || !tj_reader_trace_declares(r, (uint32_t)i, all_events))
 			continue;
@@ -477,6 +491,14 @@ static void report(const struct tj_sync *s, const struct tj_clock_xform *hx, con
 		       s->hosts[h], s->hosts[0], hx[h].slope,
 		       (long long)tj_round_ld(tj_clock_xform_offset(&hx[h])),
 		       (unsigned long long)hl->matches);
+		/* The offset above is at the epoch, where a slope error of 1e-9
+		 * weighs 1.8 s: say what moved inside the trace too. */
+		if (s->first_ts[i] != TJ_TS_NONE)
+			tj_log(TJ_LOG_NOTICE, NULL,
+			       "sync: '%s' (%s): its first event moves by %+lld ns, its last by %+lld ns",
+			       s->hosts[h], s->paths[i],
+			       (long long)(tj_clock_xform_apply(&hx[h], s->first_ts[i]) - s->first_ts[i]),
+			       (long long)(tj_clock_xform_apply(&hx[h], s->last_ts[i]) - s->last_ts[i]));
 	}
 	for (uint32_t h = 1; h < s->nhosts; h++)
 		report_host(s, h, parent);
@@ -562,6 +584,11 @@ void tj_sync_free(struct tj_sync *s)
 		free(s->hosts[i]);
 	free(s->hosts);
 	free(s->host_of);
+	free(s->first_ts);
+	free(s->last_ts);
+	for (size_t i = 0; s->paths && i < s->ntraces; i++)
+		free(s->paths[i]);
+	free(s->paths);
 	free(s->xf);
 	free(s->cls);
 	table_release(&s->sent);
