@@ -334,6 +334,26 @@ int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
 	return 0;
 }
 
+int tj_reader_trace_clock_uuid(const struct tj_reader *r, uint32_t trace_index, char *buf,
+			       size_t cap)
+{
+	const struct tj_classes *c = &r->streams.classes;
+	for (size_t i = 0; i < c->nscs; i++) {
+		if (c->scs[i]->trace_index != trace_index)
+			continue;
+		const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(c->scs[i]->bt);
+		bt_uuid u = cc ? bt_clock_class_get_uuid(cc) : NULL;
+		if (!u)
+			continue;
+		snprintf(buf, cap,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+			 u[13], u[14], u[15]);
+		return 1;
+	}
+	return 0;
+}
+
 int tj_reader_start(struct tj_reader *r)
 {
 	int rc;

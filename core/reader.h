@@ -70,6 +70,10 @@ int tj_reader_set_clock_xforms(struct tj_reader *r, const struct tj_clock_xform 
  * before any event is read. */
 int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
 			     const char *const *names);
+/* After tj_reader_start: the uuid of trace i's clock, as text in buf
+ * ("5f7d4e2a-9c1b-..."); 0 when it has none. */
+int tj_reader_trace_clock_uuid(const struct tj_reader *r, uint32_t trace_index, char *buf,
+			       size_t cap);
 /*
  * Deliver everything up to and including stop_ts (TJ_TS_NONE: to the end),
  * in time order.  A callback's TJ_DONE ends it early and it returns TJ_OK;

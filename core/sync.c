@@ -25,6 +25,7 @@
 #include "reader.h"
 #include "strvec.h"
 #include "sync_hull.h"
+#include "sync_table.h"
 
 static const char *const send_events[] = {"net_dev_queue", "inet_sock_local_out", NULL};
 static const char *const recv_events[] = {"net_if_receive_skb", "netif_receive_skb",
@@ -32,29 +33,6 @@ static const char *const recv_events[] = {"net_if_receive_skb", "netif_receive_s
 static const char *const all_events[] = {"net_dev_queue", "inet_sock_local_out",
 					 "net_if_receive_skb", "netif_receive_skb",
 					 "inet_sock_local_in", NULL};
-
-struct pkt_key {
-	uint32_t seq, ack;
-	uint16_t flags, sport, dport;
-	uint8_t family, with_addr;
-	uint8_t saddr[16], daddr[16];
-};
-
-struct pkt_entry {
-	struct pkt_key key;
-	int64_t ts;
-	uint32_t host;
-	uint32_t next; /* chain, UINT32_MAX ends */
-};
-
-/* Unmatched packets of one direction: chained hash, entries recycled. */
-struct pkt_table {
-	uint32_t *buckets;
-	size_t nbuckets, count;
-	struct pkt_entry *e;
-	size_t ne, cap;
-	uint32_t free_head;
-};
 
 enum { ROLE_NONE, ROLE_SEND, ROLE_RECV };
 
@@ -73,116 +51,15 @@ struct tj_sync {
 	uint32_t *host_of;           /* trace -> host, UINT32_MAX: none */
 	int64_t *first_ts, *last_ts; /* by trace, as recorded */
 	char **paths;                /* by trace: its directory */
-	char **hosts;                /* by host, in the reference order */
+	char **hosts;                /* by host, in the reference order: host ids */
+	char **names;                /* by host: hostname (or the id) */
 	size_t nhosts;
 	struct tj_hull *hulls;       /* nhosts x nhosts, [i][j] with i < j */
 	struct cls_info *cls;
 	size_t ncls;
-	struct pkt_table sent, received;
+	struct tj_pkt_table sent, received;
 	uint64_t packets, retransmits, same_host;
 };
-
-/* ------------------------------------------------------------------ */
-/* the tables                                                          */
-
-static uint64_t key_hash(const struct pkt_key *k)
-{
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
-static int table_grow(struct pkt_table *t)
-{
-	size_t nb = t->nbuckets ? 2 * t->nbuckets : 1024;
-	uint32_t *b = malloc(nb * sizeof(*b));
-	if (!b)
-		return TJ_ENOMEM;
-	memset(b, 0xff, nb * sizeof(*b));
-	for (size_t i = 0; i < t->nbuckets; i++) {
-		uint32_t n = t->buckets[i];
-		while (n != UINT32_MAX) {
-			uint32_t next = t->e[n].next;
-			size_t s = key_hash(&t->e[n].key) & (nb - 1);
-			t->e[n].next = b[s];
-			b[s] = n;
-			n = next;
-		}
-	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = nb;
-	return TJ_OK;
-}
-
-/* Remove and return (in *out) the entry with key k, if any. */
-static int table_take(struct pkt_table *t, const struct pkt_key *k, struct pkt_entry *out)
-{
-	if (!t->nbuckets)
-		return 0;
-	uint32_t *link = &t->buckets[key_hash(k) & (t->nbuckets - 1)];
-	while (*link != UINT32_MAX) {
-		struct pkt_entry *e = &t->e[*link];
-		if (memcmp(&e->key, k, sizeof(*k)) == 0) {
-			uint32_t n = *link;
-			*out = *e;
-			*link = e->next;
-			e->next = t->free_head;
-			t->free_head = n;
-			t->count--;
-			return 1;
-		}
-		link = &e->next;
-	}
-	return 0;
-}
-
-static int table_has(const struct pkt_table *t, const struct pkt_key *k)
-{
-	if (!t->nbuckets)
-		return 0;
-	for (uint32_t n = t->buckets[key_hash(k) & (t->nbuckets - 1)]; n != UINT32_MAX; n = t->e[n].next)
-		if (memcmp(&t->e[n].key, k, sizeof(*k)) == 0)
-			return 1;
-	return 0;
-}
-
-static int table_put(struct pkt_table *t, const struct pkt_key *k, int64_t ts, uint32_t host)
-{
-	if (t->count + 1 > t->nbuckets && table_grow(t))
-		return TJ_ENOMEM;
-	uint32_t n;
-	if (t->free_head != UINT32_MAX) {
-		n = t->free_head;
-		t->free_head = t->e[n].next;
-	} else {
-		if (t->ne == t->cap) {
-			size_t cap = t->cap ? 2 * t->cap : 1024;
-			struct pkt_entry *v = cap < UINT32_MAX ? realloc(t->e, cap * sizeof(*v)) : NULL;
-			if (!v)
-				return TJ_ENOMEM;
-			t->e = v;
-			t->cap = cap;
-		}
-		n = (uint32_t)t->ne++;
-	}
-	size_t s = key_hash(k) & (t->nbuckets - 1);
-	t->e[n] = (struct pkt_entry){.key = *k, .ts = ts, .host = host, .next = t->buckets[s]};
-	t->buckets[s] = n;
-	t->count++;
-	return TJ_OK;
-}
-
-static void table_release(struct pkt_table *t)
-{
-	free(t->buckets);
-	free(t->e);
-	memset(t, 0, sizeof(*t));
-}
 
 /* ------------------------------------------------------------------ */
 /* reading the packet events                                           */
@@ -249,7 +126,7 @@ static int rd_addr(const struct tj_event *ev, tj_field f, int v6, uint8_t *out)
 }
 
 /* The key of a TCP segment, or 0 when the event does not give one. */
-static int read_key(const struct cls_info *ci, const struct tj_event *ev, struct pkt_key *k)
+static int read_key(const struct cls_info *ci, const struct tj_event *ev, struct tj_pkt_key *k)
 {
 	uint64_t v[4], proto = 0, flags;
 	memset(k, 0, sizeof(*k));
@@ -324,8 +201,8 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 {
 	struct tj_sync *s = ud;
 	const struct cls_info *ci = &s->cls[cls->pub.id];
-	struct pkt_key k;
-	struct pkt_entry other;
+	struct tj_pkt_key k;
+	struct tj_pkt_entry other;
 	uint32_t t = cls->pub.trace_index;
 	if (ev->ts != TJ_TS_NONE) {
 		if (s->first_ts[t] == TJ_TS_NONE)
@@ -336,10 +213,10 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 		return TJ_OK;
 	uint32_t host = s->host_of[cls->pub.trace_index];
 	int sending = ci->role == ROLE_SEND;
-	struct pkt_table *mine = sending ? &s->sent : &s->received;
-	struct pkt_table *theirs = sending ? &s->received : &s->sent;
+	struct tj_pkt_table *mine = sending ? &s->sent : &s->received;
+	struct tj_pkt_table *theirs = sending ? &s->received : &s->sent;
 	s->packets++;
-	if (table_take(theirs, &k, &other)) {
+	if (tj_pkt_table_take(theirs, &k, &other)) {
 		if (other.host == host) {
 			s->same_host++; /* loopback: both ends on one host */
 			return TJ_OK;
@@ -350,11 +227,11 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 		/* the lower host index is the hull's reference */
 		return from < to ? tj_hull_add(h, ts_from, ts_to, 1) : tj_hull_add(h, ts_to, ts_from, 0);
 	}
-	if (table_has(mine, &k)) {
+	if (tj_pkt_table_has(mine, &k)) {
 		s->retransmits++;
 		return TJ_OK;
 	}
-	return table_put(mine, &k, ev->ts, host);
+	return tj_pkt_table_put(mine, &k, ev->ts, host);
 }
 
 static int on_discard(void *ud, const struct tj_discard *d)
@@ -372,48 +249,87 @@ static const struct tj_trace_desc *desc_at(const struct tj_trace_info *info, siz
 	return (const struct tj_trace_desc *)((const char *)info->traces + i * info->traces[0].size);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A host: Trace Compass's host id (the clock's uuid, which LTTng derives
+ * from the boot id, so a kernel and a user-space trace of one machine are
+ * one host; the hostname when the clock has none) and the name we show. */
+struct host_ref {
+	char *key, *name;
+};
+
+static int cmp_host(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct host_ref *)a)->key, ((const struct host_ref *)b)->key);
 }
 
-/* The hosts whose traces declare packet events, sorted by name (the first
- * is the reference, as the lesser host id is in Trace Compass). */
+static int host_key(const struct tj_reader *r, const struct tj_trace_desc *d, uint32_t i, char *buf,
+		    size_t cap)
+{
+	if (!tj_reader_trace_declares(r, i, all_events))
+		return 0;
+	if (tj_reader_trace_clock_uuid(r, i, buf, cap))
+		return 1;
+	if (!d->hostname || !*d->hostname)
+		return 0;
+	snprintf(buf, cap, "%s", d->hostname);
+	return 1;
+}
+
+/* The hosts whose traces declare packet events, sorted by host id: the
+ * first is the reference, as the lesser host id is in Trace Compass. */
 static int find_hosts(struct tj_sync *s, const struct tj_reader *r, const struct tj_trace_info *info)
 {
+	size_t nt = info->ntraces ? info->ntraces : 1;
+	struct host_ref *refs = calloc(nt, sizeof(*refs));
+	char key[256];
+	int rc = TJ_OK;
+
 	s->ntraces = info->ntraces;
-	s->host_of = malloc((s->ntraces ? s->ntraces : 1) * sizeof(*s->host_of));
-	s->hosts = calloc(s->ntraces ? s->ntraces : 1, sizeof(*s->hosts));
-	s->xf = calloc(s->ntraces ? s->ntraces : 1, sizeof(*s->xf));
-	s->first_ts = malloc((s->ntraces ? s->ntraces : 1) * sizeof(*s->first_ts));
-	s->last_ts = malloc((s->ntraces ? s->ntraces : 1) * sizeof(*s->last_ts));
-	s->paths = calloc(s->ntraces ? s->ntraces : 1, sizeof(*s->paths));
-	if (!s->paths || !s->host_of || !s->hosts || !s->xf || !s->first_ts || !s->last_ts)
+	s->host_of = malloc(nt * sizeof(*s->host_of));
+	s->hosts = calloc(nt, sizeof(*s->hosts));
+	s->names = calloc(nt, sizeof(*s->names));
+	s->xf = calloc(nt, sizeof(*s->xf));
+	s->first_ts = malloc(nt * sizeof(*s->first_ts));
+	s->last_ts = malloc(nt * sizeof(*s->last_ts));
+	s->paths = calloc(nt, sizeof(*s->paths));
+	if (!refs || !s->paths || !s->host_of || !s->hosts || !s->names || !s->xf || !s->first_ts ||
+	    !s->last_ts) {
+		free(refs);
 		return TJ_ENOMEM;
-	for (size_t i = 0; i < s->ntraces; i++) {
+	}
+	for (size_t i = 0; rc == TJ_OK && i < s->ntraces; i++) {
 		const struct tj_trace_desc *d = desc_at(info, i);
 		s->host_of[i] = UINT32_MAX;
+		s->xf[i] = tj_clock_xform_identity();
 		s->first_ts[i] = s->last_ts[i] = TJ_TS_NONE;
 		if (!(s->paths[i] = strdup(d->path ? d->path : "?")))
-			return TJ_ENOMEM;
-		s->xf[i] = tj_clock_xform_identity();
-		if (!d->hostname || !*d->hostname || !tj_reader_trace_declares(r, (uint32_t)i, all_events))
+			rc = TJ_ENOMEM;
+		if (rc || !host_key(r, d, (uint32_t)i, key, sizeof(key)))
 			continue;
 		size_t h = 0;
-		while (h < s->nhosts && strcmp(s->hosts[h], d->hostname) != 0)
+		while (h < s->nhosts && strcmp(refs[h].key, key) != 0)
 			h++;
-		if (h == s->nhosts && !(s->hosts[s->nhosts++] = strdup(d->hostname)))
-			return TJ_ENOMEM;
+		if (h == s->nhosts) {
+			refs[h].key = strdup(key);
+			refs[h].name = strdup(d->hostname && *d->hostname ? d->hostname : key);
+			s->nhosts++;
+			if (!refs[h].key || !refs[h].name)
+				rc = TJ_ENOMEM;
+		}
 	}
-	qsort(s->hosts, s->nhosts, sizeof(*s->hosts), cmp_str);
-	for (size_t i = 0; i < s->ntraces; i++) {
-		const struct tj_trace_desc *d = desc_at(info, i);
-		for (size_t h = 0; d->hostname && h < s->nhosts; h++)
-			if (strcmp(s->hosts[h], d->hostname) == 0 &&
-			    tj_reader_trace_declares(r, (uint32_t)i, all_events))
+	qsort(refs, s->nhosts, sizeof(*refs), cmp_host);
+	for (size_t h = 0; h < s->nhosts; h++) {
+		s->hosts[h] = refs[h].key;
+		s->names[h] = refs[h].name;
+	}
+	free(refs);
+	for (size_t i = 0; rc == TJ_OK && i < s->ntraces; i++) {
+		if (!host_key(r, desc_at(info, i), (uint32_t)i, key, sizeof(key)))
+			continue;
+		for (size_t h = 0; h < s->nhosts; h++)
+			if (strcmp(s->hosts[h], key) == 0)
 				s->host_of[i] = (uint32_t)h;
 	}
-	return TJ_OK;
+	return rc;
 }
 
 /* Each host's transform onto the reference, through a chain of fitted
@@ -465,17 +381,17 @@ static void report_host(const struct tj_sync *s, uint32_t h, const uint32_t *par
 			tj_log(TJ_LOG_WARNING, NULL,
 			       "sync: the packets between '%s' and '%s' do not fit one linear clock "
 			       "relation (a clock jumped or its drift changed); the last consistent fit "
-			       "is used", s->hosts[h], s->hosts[parent[h]]);
+			       "is used", s->names[h], s->names[parent[h]]);
 		return;
 	}
 	if (!matched)
 		tj_log(TJ_LOG_NOTICE, NULL,
 		       "sync: no packet of '%s' matched one of another host (no common connection or "
-		       "no overlap in time); its times are left as recorded", s->hosts[h]);
+		       "no overlap in time); its times are left as recorded", s->names[h]);
 	else
 		tj_log(TJ_LOG_NOTICE, NULL,
 		       "sync: %llu packets of '%s' matched %s; too few to fit the clocks, its times "
-		       "are left as recorded", (unsigned long long)matched, s->hosts[h],
+		       "are left as recorded", (unsigned long long)matched, s->names[h],
 		       one_way ? "but all went one way" : "another host");
 }
 
@@ -488,15 +404,15 @@ static void report(const struct tj_sync *s, const struct tj_clock_xform *hx, con
 			continue;
 		const struct tj_hull *hl = hull_of((struct tj_sync *)s, h, parent[h]);
 		tj_log(TJ_LOG_NOTICE, NULL, "sync: '%s' -> '%s': slope %.10Lf, offset %+lld ns, %llu packets matched",
-		       s->hosts[h], s->hosts[0], hx[h].slope,
-		       (long long)tj_round_ld(tj_clock_xform_offset(&hx[h])),
+		       s->names[h], s->names[0], (long double)hx[h].slope_hp,
+		       (long long)tj_clock_xform_offset(&hx[h]),
 		       (unsigned long long)hl->matches);
 		/* The offset above is at the epoch, where a slope error of 1e-9
 		 * weighs 1.8 s: say what moved inside the trace too. */
 		if (s->first_ts[i] != TJ_TS_NONE)
 			tj_log(TJ_LOG_NOTICE, NULL,
 			       "sync: '%s' (%s): its first event moves by %+lld ns, its last by %+lld ns",
-			       s->hosts[h], s->paths[i],
+			       s->names[h], s->paths[i],
 			       (long long)(tj_clock_xform_apply(&hx[h], s->first_ts[i]) - s->first_ts[i]),
 			       (long long)(tj_clock_xform_apply(&hx[h], s->last_ts[i]) - s->last_ts[i]));
 	}
@@ -580,9 +496,12 @@ void tj_sync_free(struct tj_sync *s)
 	for (size_t i = 0; s->hulls && i < s->nhosts * s->nhosts; i++)
 		tj_hull_release(&s->hulls[i]);
 	free(s->hulls);
-	for (size_t i = 0; i < s->nhosts; i++)
+	for (size_t i = 0; i < s->nhosts; i++) {
 		free(s->hosts[i]);
+		free(s->names[i]);
+	}
 	free(s->hosts);
+	free(s->names);
 	free(s->host_of);
 	free(s->first_ts);
 	free(s->last_ts);
@@ -591,7 +510,7 @@ void tj_sync_free(struct tj_sync *s)
 	free(s->paths);
 	free(s->xf);
 	free(s->cls);
-	table_release(&s->sent);
-	table_release(&s->received);
+	tj_pkt_table_release(&s->sent);
+	tj_pkt_table_release(&s->received);
 	free(s);
 }

@@ -16,6 +16,17 @@
 
 #include "tjconv/plugin.h"
 
+/* The hull's slopes and the offset at the epoch need Trace Compass's
+ * precision (it computes in 34-digit decimals): the epoch is 1.8e18 ns away
+ * from the points, so a long double's 19 digits leave a nanosecond of
+ * doubt.  Quad precision where the compiler has it (software arithmetic,
+ * used only when a match tightens the hull). */
+#if defined(__SIZEOF_FLOAT128__)
+__extension__ typedef __float128 tj_hp;
+#else
+typedef long double tj_hp;
+#endif
+
 /*
  * t' = to_origin + round(to_frac + slope * (t - from_origin)): origins
  * near the trace times keep the products small, so the long double carries
@@ -24,7 +35,8 @@
 struct tj_clock_xform {
 	int active;
 	int64_t from_origin, to_origin;
-	long double to_frac, slope;
+	long double to_frac, slope; /* per event */
+	tj_hp frac_hp, slope_hp;    /* the same, for composing and reporting */
 };
 
 /* Nearest integer, halves away from zero (no libm for one rounding). */
@@ -47,8 +59,8 @@ struct tj_clock_xform tj_clock_xform_compose(const struct tj_clock_xform *a,
 					     const struct tj_clock_xform *b);
 /* The inverse of x (x active). */
 struct tj_clock_xform tj_clock_xform_invert(const struct tj_clock_xform *x);
-/* x(0): the offset at the Unix epoch, as the summary line shows it. */
-long double tj_clock_xform_offset(const struct tj_clock_xform *x);
+/* x(0), rounded: the offset at the Unix epoch, as the summary line shows it. */
+int64_t tj_clock_xform_offset(const struct tj_clock_xform *x);
 
 struct tj_sync;
 

@@ -3,8 +3,7 @@
  * Trace Compass's SyncAlgorithmFullyIncremental.ConvexHull, step for step
  * (processMatch, removeUselessPoints, adjustBound, approximateSync), with
  * 128-bit cross products (Java's long can overflow there) and points kept
- * relative to the first match so that the slopes stay exact in a long
- * double.  Also the small algebra of linear clock transforms (sync.h).
+ * relative to the first match; slopes in quad precision (sync.h).  Also the small algebra of linear clock transforms (sync.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,14 @@ __extension__ typedef __int128 tj_i128;
 
 struct tj_clock_xform tj_clock_xform_identity(void)
 {
-	return (struct tj_clock_xform){.active = 0, .slope = 1.0L};
+	return (struct tj_clock_xform){.active = 0, .slope = 1.0L, .slope_hp = 1};
+}
+
+static struct tj_clock_xform xform_make(int64_t from, int64_t to, tj_hp frac, tj_hp slope)
+{
+	return (struct tj_clock_xform){.active = 1, .from_origin = from, .to_origin = to,
+				       .to_frac = (long double)frac, .slope = (long double)slope,
+				       .frac_hp = frac, .slope_hp = slope};
 }
 
 struct tj_clock_xform tj_clock_xform_compose(const struct tj_clock_xform *a,
@@ -26,13 +32,9 @@ struct tj_clock_xform tj_clock_xform_compose(const struct tj_clock_xform *a,
 	if (!b->active)
 		return *a;
 	/* b(a(t)) = B.to + B.frac + sb (A.to - B.from + A.frac + sa (t - A.from)) */
-	return (struct tj_clock_xform){
-		.active = 1,
-		.from_origin = a->from_origin,
-		.to_origin = b->to_origin,
-		.to_frac = b->to_frac + b->slope * ((long double)(a->to_origin - b->from_origin) + a->to_frac),
-		.slope = a->slope * b->slope,
-	};
+	return xform_make(a->from_origin, b->to_origin,
+			  b->frac_hp + b->slope_hp * ((tj_hp)(a->to_origin - b->from_origin) + a->frac_hp),
+			  a->slope_hp * b->slope_hp);
 }
 
 struct tj_clock_xform tj_clock_xform_invert(const struct tj_clock_xform *x)
@@ -40,26 +42,21 @@ struct tj_clock_xform tj_clock_xform_invert(const struct tj_clock_xform *x)
 	if (!x->active)
 		return *x;
 	/* t = from + (t' - to - frac) / slope */
-	return (struct tj_clock_xform){
-		.active = 1,
-		.from_origin = x->to_origin,
-		.to_origin = x->from_origin,
-		.to_frac = -x->to_frac / x->slope,
-		.slope = 1.0L / x->slope,
-	};
+	return xform_make(x->to_origin, x->from_origin, -x->frac_hp / x->slope_hp, 1 / x->slope_hp);
 }
 
-long double tj_clock_xform_offset(const struct tj_clock_xform *x)
+int64_t tj_clock_xform_offset(const struct tj_clock_xform *x)
 {
 	if (!x->active)
 		return 0;
-	return (long double)x->to_origin + x->to_frac - x->slope * (long double)x->from_origin;
+	tj_hp v = (tj_hp)x->to_origin + x->frac_hp - x->slope_hp * (tj_hp)x->from_origin;
+	return (int64_t)(v < 0 ? v - (tj_hp)0.5 : v + (tj_hp)0.5);
 }
 
 void tj_hull_init(struct tj_hull *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->alpha = 1.0L;
+	h->alpha = 1;
 	h->quality = TJ_HULL_ABSENT;
 }
 
@@ -79,11 +76,11 @@ static int cross_sign(const struct tj_hull_point *p, const struct tj_hull_point 
 }
 
 /* Slope from p0 to p1 (1 when p0 is missing or vertical, as Trace Compass). */
-static long double slope_of(const struct tj_hull_point *p1, const struct tj_hull_point *p0, int have0)
+static tj_hp slope_of(const struct tj_hull_point *p1, const struct tj_hull_point *p0, int have0)
 {
 	if (!have0 || p1->x == p0->x)
-		return 1.0L;
-	return (long double)(p1->y - p0->y) / (long double)(p1->x - p0->x);
+		return 1;
+	return (tj_hp)(p1->y - p0->y) / (tj_hp)(p1->x - p0->x);
 }
 
 static int side_index(const struct tj_hull_side *s, const struct tj_hull_point *p, int have)
@@ -159,8 +156,8 @@ static void approximate(struct tj_hull *h)
 			h->quality = TJ_HULL_INCOMPLETE;
 			return;
 		}
-		long double amax = slope_of(&h->lmax[1], &h->lmax[0], h->lmax_set[0]);
-		long double amin = slope_of(&h->lmin[1], &h->lmin[0], h->lmin_set[0]);
+		tj_hp amax = slope_of(&h->lmax[1], &h->lmax[0], h->lmax_set[0]);
+		tj_hp amin = slope_of(&h->lmin[1], &h->lmin[0], h->lmin_set[0]);
 		enum tj_hull_quality q;
 		if (!h->lmax_set[0] || !h->lmin_set[0])
 			q = TJ_HULL_APPROXIMATE;
@@ -169,8 +166,8 @@ static void approximate(struct tj_hull *h)
 		else
 			q = TJ_HULL_FAIL;
 		if (q != TJ_HULL_FAIL) {
-			long double bmin = (long double)h->lmax[1].y - amax * (long double)h->lmax[1].x;
-			long double bmax = (long double)h->lmin[1].y - amin * (long double)h->lmin[1].x;
+			tj_hp bmin = (tj_hp)h->lmax[1].y - amax * (tj_hp)h->lmax[1].x;
+			tj_hp bmax = (tj_hp)h->lmin[1].y - amin * (tj_hp)h->lmin[1].x;
 			h->alpha = (amax + amin) / 2;
 			h->beta = (bmin + bmax) / 2;
 		}
@@ -238,11 +235,5 @@ int tj_hull_usable(const struct tj_hull *h)
 struct tj_clock_xform tj_hull_transform(const struct tj_hull *h)
 {
 	/* y = alpha x + beta (relative) -> x = (y - beta) / alpha */
-	return (struct tj_clock_xform){
-		.active = 1,
-		.from_origin = h->y0,
-		.to_origin = h->x0,
-		.to_frac = -h->beta / h->alpha,
-		.slope = 1.0L / h->alpha,
-	};
+	return xform_make(h->y0, h->x0, -h->beta / h->alpha, 1 / h->alpha);
 }

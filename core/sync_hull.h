@@ -39,7 +39,7 @@ struct tj_hull {
 	struct tj_hull_side upper, lower;
 	struct tj_hull_point lmax[2], lmin[2];
 	int lmax_set[2], lmin_set[2];
-	long double alpha, beta; /* y = alpha x + beta, relative coordinates */
+	tj_hp alpha, beta;       /* y = alpha x + beta, relative coordinates */
 	enum tj_hull_quality quality;
 	uint64_t matches, accurate_matches, serial;
 	uint64_t to_other, to_ref; /* matches by direction */

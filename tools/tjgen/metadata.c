@@ -196,7 +196,8 @@ int tjg_metadata_write(const char *dir, const struct tjg_metadata_info *info)
 	fprintf(f, TJG_TSDL_ENV, info->hostname ? info->hostname : "tjgen-host",
 		info->kernel_release ? info->kernel_release : "6.2.0-tjgen",
 		info->trace_name);
-	fprintf(f, TJG_TSDL_CLOCK, tjg_clock_uuid, info->clock_offset_ns);
+	fprintf(f, TJG_TSDL_CLOCK, info->clock_uuid ? info->clock_uuid : tjg_clock_uuid,
+		info->clock_offset_ns);
 	fputs(tjg_tsdl_stream_types, f);
 	fputs(tjg_tsdl_stream, f);
 	if (info->with_context)

@@ -19,6 +19,7 @@ struct tjg_metadata_info {
 	bool with_context;         /* declare the procname/vtid/vpid/prio event context */
 	const char *kernel_release; /* env.kernel_release; NULL: "6.2.0-tjgen" */
 	const char *hostname;      /* env.hostname; NULL: "tjgen-host" */
+	const char *clock_uuid;    /* clock.uuid (the boot id); NULL: a fixed one */
 	/* Classes outside the catalog (tc-xml input), ids from extra_first_id. */
 	const struct tjg_event_class *extra;
 	unsigned nextra;

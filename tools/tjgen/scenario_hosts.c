@@ -197,6 +197,10 @@ static int close_host(struct pair *p, struct host *h, const char *dir, const uin
 	md.uuid = uuid;
 	md.trace_name = trace_name;
 	md.hostname = h->name;
+	/* Each host its own boot id: readers tell hosts apart by the clock's
+	 * uuid (Trace Compass does); the client's sorts first. */
+	md.clock_uuid = h->is_server ? "9d3c1f0e-5b2a-4c7d-8e6f-0a1b2c3d4e5f"
+				     : "1a2b3c4d-5e6f-4a0b-9c8d-7e6f5a4b3c2d";
 	md.clock_offset_ns = (uint64_t)((int64_t)TJG_CLOCK_OFFSET +
 					(h->is_server ? p->o->peer_offset_ns : 0));
 	md.events = TJG_EV_BIT(TJG_EV_SCHED_SWITCH) | TJG_EV_BIT(TJG_EV_IRQ_SOFTIRQ_ENTRY) |
