@@ -195,6 +195,8 @@ static int on_queue(struct pk *p, const struct pk_class *k, const struct tj_even
 	}
 	conn_of(p, j);
 	cpu_last_set(p, c, j);
+	if ((p->err = xh_sent(p, j, ev)))
+		return p->err;
 	journey_label(j, lbl, sizeof(lbl));
 	char id[32];
 	snprintf(id, sizeof(id), "#%llu", (unsigned long long)j->id);
@@ -245,6 +247,8 @@ int pk_net_event(struct pk *p, const struct pk_class *k, const struct tj_event *
 		j->recv_vec = c && c->depth > 0 ? c->vec : -1;
 		p->st.received++;
 		journey_lane_close(j);
+		if ((p->err = xh_received(p, j, ev)))
+			return p->err;
 		cpu_last_set(p, c, j);
 		journey_short(j, s, sizeof(s));
 		if (j->recv_vec >= 0)
@@ -462,6 +466,8 @@ int journey_emit(struct pk *p, struct journey *j)
 		rc = flow(p, j, i == 0 ? TJ_FLOW_BEGIN : i == n - 1 ? TJ_FLOW_END : TJ_FLOW_STEP,
 			  pt[i].ts, pt[i].track, pt[i].pid, pt[i].tid, pt[i].cpu,
 			  pt[i].track == TJ_TRACK_CONNECTION ? tid0 : 0);
+	if (rc == TJ_OK && j->xfrom.set)
+		rc = xh_emit(p, j);
 	return rc;
 }
 
@@ -475,6 +481,7 @@ int pk_finish_journeys(struct pk *p)
 			journey_unref(p, p->cpus[i].last);
 			p->cpus[i].last = NULL;
 		}
+	xh_release(p);
 	pk_release_links(p);
 	while ((j = tj_map_next(&p->skbs, &it, NULL))) {
 		p->st.open_at_end++;

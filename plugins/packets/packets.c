@@ -217,6 +217,13 @@ static enum tj_status pk_init(const struct tj_host *host, struct tj_plugin *self
 	return TJ_OK;
 }
 
+static enum tj_status pk_begin(void *state, const struct tj_trace_info *info)
+{
+	struct pk *p = state;
+	p->ntraces = info->ntraces;
+	return TJ_OK;
+}
+
 static enum tj_status pk_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct pk *p = state;
@@ -239,6 +246,13 @@ static enum tj_status pk_finish(void *state, const struct tj_run_stats *stats)
 	       (unsigned long long)p->st.sender_linked, (unsigned long long)p->st.woke,
 	       (unsigned long long)p->st.delivered, (unsigned long long)p->st.accepted,
 	       (unsigned long long)p->next_conn);
+	if (p->ntraces > 1)
+		h->log(p->self, lvl,
+		       "across traces: %llu packets linked from one host to another, %llu never "
+		       "arrived in another trace (%llu let go early), %llu retransmissions",
+		       (unsigned long long)p->st.x_linked,
+		       (unsigned long long)(p->st.x_unmatched + p->st.x_expired),
+		       (unsigned long long)p->st.x_expired, (unsigned long long)p->st.x_duplicate);
 	if (p->st.gave_up || p->st.pend_dropped || p->st.conn_gave_up || p->st.lanes_full)
 		h->log(p->self, TJ_LOG_NOTICE,
 		       "gave up on %llu packets (more than %llu in flight), %llu links, "
@@ -298,5 +312,5 @@ static const char *const param_help[] = {
 TJ_PLUGIN_DEFINE(.name = "packets", .version = "1.0",
 		 .description = "packet journeys: skb from sending syscall to woken reader, connections",
 		 .kind = TJ_KIND_ANALYZER, .subscriptions = subscriptions, .init = pk_init,
-		 .on_class = pk_class, .on_event = pk_event, .finish = pk_finish,
+		 .on_class = pk_class, .on_event = pk_event, .begin = pk_begin, .finish = pk_finish,
 		 .fini = pk_fini, .param_help = param_help)

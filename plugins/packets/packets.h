@@ -95,6 +95,13 @@ struct journey {
 	int64_t t_rd_exit, rd_ret, rd_entry;
 	uint32_t nwakes;
 	int lane;                /* lane of its connection's track, -1 none */
+	struct xh_anchor {       /* received from another host: where its flow starts there */
+		int set;
+		uint32_t track;
+		int32_t pid, tid;
+		int64_t ts;
+		uint64_t track_id;
+	} xfrom;
 	int64_t t_end;           /* end of its slice, fixed when the lane is let go */
 };
 
@@ -146,6 +153,8 @@ struct pk {
 	struct cpuctx *cpus;
 	uint32_t ncpus;
 	int net_seen;
+	uint32_t ntraces;        /* traces in the input (xhost.c links across them) */
+	struct xh *xh;           /* xhost.c: segments waiting for their other host */
 	int err;                 /* first failure inside a release path */
 	uint64_t next_journey, next_conn, live_journeys;
 	struct tj_sbuf *note;
@@ -153,6 +162,7 @@ struct pk {
 		uint64_t journeys, with_hdr, queued, xmitted, received, copied, freed, requeued;
 		uint64_t woke, delivered, sender_linked, accepted, gave_up, pend_dropped, conns;
 		uint64_t conn_gave_up, lanes_full, open_at_end;
+		uint64_t x_linked, x_expired, x_duplicate, x_unmatched;
 	} st;
 };
 
@@ -188,5 +198,12 @@ int pk_pend(struct pk *p, struct pthread *t, struct journey *j, uint8_t role);
 struct conn *conn_of(struct pk *p, struct journey *j);
 void conn_unref(struct pk *p, struct conn *c);
 void pk_release_links(struct pk *p);
+
+/* xhost.c: one packet across two hosts' traces (see there) */
+struct xh;
+int xh_sent(struct pk *p, const struct journey *j, const struct tj_event *ev);
+int xh_received(struct pk *p, struct journey *j, const struct tj_event *ev);
+int xh_emit(struct pk *p, const struct journey *j);
+void xh_release(struct pk *p);
 
 #endif

@@ -5,7 +5,7 @@
 # transform (exact fractions) to babeltrace2's own timestamps of the same
 # events and compares them with what tjconv writes.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 27
+plan 29
 SC=tests/tools/sync-check
 OFF=79796507913179 # 22 h 10 min: the server clock runs ahead ...
 PPM=58.6           # ... and 58.6 ppm fast
@@ -38,6 +38,13 @@ check_match "counts: every packet event read, nothing left unmatched" \
 check "chrome-json: the server's receives at their true times: $($SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb 4100 $OFF $PPM)" \
 	$SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb 4100 $OFF $PPM
 check "chrome-json: passes the Perfetto checker" tests/tools/check-chrome-json "$TMP/net.json"
+# every segment is one flow from the sending host to the receiving one, as
+# long as its one-way latency: 50 us for every 8th (scenario_hosts.c), at most 400
+check "chrome-json: one flow per packet across the hosts: $($SC xflows "$TMP/net.json" 406 50 400)" \
+	$SC xflows "$TMP/net.json" 406 50 400
+check_match "packets: the summary counts them" \
+	"packets: notice: across traces: 406 packets linked from one host to another, 0 never arrived in another trace" \
+	"$(cat "$TMP/net.err")"
 "$TJCONV" "$TMP/net" --jobs 2 --clock-seconds -o "$TMP/net-j2.txt" 2> "$TMP/net-j2.err"
 check "--jobs 2: the same output" cmp -s "$TMP/net.txt" "$TMP/net-j2.txt"
 check_eq "--jobs 2: the same sync line" "$line" "$(grep "sync: '.* -> " "$TMP/net-j2.err")"

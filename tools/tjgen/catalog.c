@@ -351,6 +351,8 @@ static const struct tjg_event_class tjg_classes[TJG_EV_COUNT] = {
 		TJG_F(BE32X, "_seq")
 		TJG_F(BE32X, "_ack_seq")
 		TJG_F(BE16X, "_flags")},
+	[TJG_EV_SKB_CONSUME] = {"skb_consume",
+		TJG_F(X64, "_skbaddr")},
 };
 
 const struct tjg_event_class *tjg_event_class_borrow(enum tjg_event_id id)

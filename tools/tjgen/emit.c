@@ -154,6 +154,14 @@ void tjg_emit_inet_sock(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id,
 	tjg_ev_commit(s, p);
 }
 
+void tjg_emit_skb_consume(struct tjg_stream *s, uint64_t ts, uint64_t skbaddr)
+{
+	uint8_t *p = tjg_ev_begin(s, ts, TJG_EV_SKB_CONSUME, 8);
+
+	p = tjg_put_u64(p, skbaddr);
+	tjg_ev_commit(s, p);
+}
+
 void tjg_emit_sys_exit_ret(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, int64_t ret)
 {
 	uint8_t *p = tjg_ev_begin(s, ts, id, 8);

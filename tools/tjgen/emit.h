@@ -83,6 +83,8 @@ void tjg_emit_net_dev_xmit(struct tjg_stream *s, uint64_t ts, uint64_t skbaddr, 
 void tjg_emit_inet_sock(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, uint64_t sk,
 			uint32_t seq, uint32_t ack_seq, uint16_t flags);
 
+void tjg_emit_skb_consume(struct tjg_stream *s, uint64_t ts, uint64_t skbaddr);
+
 /* Syscalls whose exit carries only ret (socket, bind, listen, connect, ...). */
 void tjg_emit_sys_exit_ret(struct tjg_stream *s, uint64_t ts, enum tjg_event_id id, int64_t ret);
 

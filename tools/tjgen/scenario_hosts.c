@@ -13,9 +13,9 @@
  * exactly 50 us for every 8th packet in each direction (the fit is then
  * exact) and 50 to 400 us otherwise, from --seed.
  *
- * The packets are net_dev_queue / net_dev_xmit on the sender and
- * net_if_receive_skb inside a NET_RX softirq on the receiver, with
- * network_header; or, with --sync-events inet-sock, the lttng-modules addon
+ * The packets are net_dev_queue / net_dev_xmit / skb_consume on the sender
+ * and net_if_receive_skb inside a NET_RX softirq, then skb_consume, on the
+ * receiver, with network_header; or, with --sync-events inet-sock, the lttng-modules addon
  * events inet_sock_local_out / inet_sock_local_in {sk, seq, ack_seq, flags}
  * that Trace Compass's synchronization traces carry.
  */
@@ -113,6 +113,7 @@ static uint64_t segment(struct pair *p, struct host *from, struct host *to, uint
 	if (payload)
 		tjg_emit_sys_exit_ret(from->s, clock_at(p, from, t + 2500), TJG_EV_SYSCALL_EXIT_WRITE,
 				      payload);
+	tjg_emit_skb_consume(from->s, clock_at(p, from, t + US(20)), skb); /* TX completion */
 
 	tjg_emit_softirq(to->s, clock_at(p, to, r - 2000), TJG_EV_IRQ_SOFTIRQ_ENTRY,
 			 TJG_SOFTIRQ_NET_RX);
@@ -124,6 +125,7 @@ static uint64_t segment(struct pair *p, struct host *from, struct host *to, uint
 				 to->skb + 0x80, ip_len, "eth0", &seg);
 	tjg_emit_softirq(to->s, clock_at(p, to, r + 1200), TJG_EV_IRQ_SOFTIRQ_EXIT,
 			 TJG_SOFTIRQ_NET_RX);
+	tjg_emit_skb_consume(to->s, clock_at(p, to, r + 3000), to->skb + 0x80);
 	from->seq += payload + ((flags & (TJG_TCP_SYN | TJG_TCP_FIN)) ? 1 : 0);
 	return r + US(30);
 }
@@ -205,7 +207,8 @@ static int close_host(struct pair *p, struct host *h, const char *dir, const uin
 					(h->is_server ? p->o->peer_offset_ns : 0));
 	md.events = TJG_EV_BIT(TJG_EV_SCHED_SWITCH) | TJG_EV_BIT(TJG_EV_IRQ_SOFTIRQ_ENTRY) |
 		    TJG_EV_BIT(TJG_EV_IRQ_SOFTIRQ_EXIT) | TJG_EV_BIT(TJG_EV_NET_DEV_XMIT) |
-		    TJG_EV_BIT(TJG_EV_SYSCALL_ENTRY_WRITE) | TJG_EV_BIT(TJG_EV_SYSCALL_EXIT_WRITE);
+		    TJG_EV_BIT(TJG_EV_SYSCALL_ENTRY_WRITE) | TJG_EV_BIT(TJG_EV_SYSCALL_EXIT_WRITE) |
+		    TJG_EV_BIT(TJG_EV_SKB_CONSUME);
 	md.events |= p->inet_sock ? TJG_EV_BIT(TJG_EV_INET_SOCK_LOCAL_OUT) |
 					    TJG_EV_BIT(TJG_EV_INET_SOCK_LOCAL_IN)
 				  : TJG_EV_BIT(TJG_EV_NET_DEV_QUEUE) |
