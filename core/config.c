@@ -202,6 +202,17 @@ static int top_pair(struct tj_yaml *y, const char *key, yaml_node_t *kn, yaml_no
 			return tj_yaml_err_at(&c->y, vn, "malformed time '%s' for '%s'", *dst, key);
 		return TJ_OK;
 	}
+	if (strcmp(key, "sync") == 0) {
+		char *mode = NULL;
+		ret = set_str(c, vn, key, &mode);
+		if (ret == TJ_OK && strcmp(mode, "auto") != 0 && strcmp(mode, "off") != 0)
+			ret = tj_yaml_err_at(&c->y, vn, "expected auto or off for 'sync', found '%s'",
+					     mode);
+		if (ret == TJ_OK)
+			c->f.sync = strcmp(mode, "auto") == 0;
+		free(mode);
+		return ret;
+	}
 	if (strcmp(key, "clock") == 0)
 		return tj_yaml_each_pair(&c->y, vn, key, clock_keys, clock_pair, NULL);
 	if (strcmp(key, "annotations") == 0)
@@ -288,6 +299,8 @@ static int merge(struct tj_options *o, struct tj_options *f)
 	take_flag(&o->annotations, f->annotations);
 	if (o->jobs == 0)
 		o->jobs = f->jobs;
+	if (o->sync < 0)
+		o->sync = f->sync;
 	if (merge_strv(&o->plugin_paths, &o->nplugin_paths, f->plugin_paths, f->nplugin_paths) ||
 	    merge_strv(&o->enabled, &o->nenabled, f->enabled, f->nenabled) ||
 	    merge_strv(&o->disabled, &o->ndisabled, f->disabled, f->ndisabled) ||
@@ -325,7 +338,7 @@ static char *dir_of(const char *path)
 int tj_config_load(struct tj_options *o, const char *path)
 {
 	static const char *const top_keys[] = { "to", "output", "events", "begin", "end", "clock",
-						"annotations", "jobs", "plugin-path", "enable",
+						"annotations", "jobs", "sync", "plugin-path", "enable",
 						"disable", "filter", "params", NULL };
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;

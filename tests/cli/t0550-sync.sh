@@ -5,7 +5,7 @@
 # transform (exact fractions) to babeltrace2's own timestamps of the same
 # events and compares them with what tjconv writes.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 29
+plan 31
 SC=tests/tools/sync-check
 OFF=79796507913179 # 22 h 10 min: the server clock runs ahead ...
 PPM=58.6           # ... and 58.6 ppm fast
@@ -54,6 +54,14 @@ check_eq "--jobs 2: the same sync line" "$line" "$(grep "sync: '.* -> " "$TMP/ne
 check "--sync off: server times exactly as babeltrace2 prints them: $($SC same "$TMP/bt-server.txt" "$TMP/off.txt" server)" \
 	$SC same "$TMP/bt-server.txt" "$TMP/off.txt" server
 check_eq "--sync off: no sync line" "" "$(grep 'sync:' "$TMP/off.err")"
+printf 'sync: off\n' > "$TMP/off.yaml"
+"$TJCONV" "$TMP/net" --config "$TMP/off.yaml" --clock-seconds -o "$TMP/off-cfg.txt" 2>/dev/null
+check "config 'sync: off': the same as --sync off" cmp -s "$TMP/off.txt" "$TMP/off-cfg.txt"
+printf 'sync: maybe\n' > "$TMP/bad.yaml"
+"$TJCONV" "$TMP/net" --config "$TMP/bad.yaml" -o "$TMP/never.txt" 2> "$TMP/bad-cfg.err"
+check_eq "config 'sync: maybe': a usage error naming the file, no output" \
+	"2 tjconv: error: '$TMP/bad.yaml':1:7: expected auto or off for 'sync', found 'maybe' absent" \
+	"$? $(cat "$TMP/bad-cfg.err") $([ -e "$TMP/never.txt" ] && echo present || echo absent)"
 
 # ---- no drift, a negative offset ------------------------------------------
 "$TJGEN" -q --scenario two-hosts -o "$TMP/neg" --clock-offset -3500000123 --seed 7
