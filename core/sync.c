@@ -12,7 +12,7 @@
  * table of its direction until its other end shows up on another host
  * (either may come first: the clocks differ); a retransmission of a key
  * already waiting is counted, not stored again.  The tables hold the
- * packets still unmatched, which is the only memory that grows here.
+ * packets still unmatched, up to TJ_SYNC_MAX_WAITING per direction.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +36,11 @@ static const char *const all_events[] = {"net_dev_queue", "inet_sock_local_out",
 
 enum { ROLE_NONE, ROLE_SEND, ROLE_RECV };
 
+/* Segments waiting per direction, at most: 64 MB of table.  Past it new
+ * ones are counted and not kept (a long capture of traffic with untraced
+ * hosts must not grow without bound). */
+#define TJ_SYNC_MAX_WAITING (1u << 20)
+
 /* What a packet event class gives: network_header paths or the addon's. */
 struct cls_info {
 	uint8_t role, addon, ready;
@@ -58,7 +63,7 @@ struct tj_sync {
 	struct cls_info *cls;
 	size_t ncls;
 	struct tj_pkt_table sent, received;
-	uint64_t packets, retransmits, same_host;
+	uint64_t packets, retransmits, same_host, not_kept;
 };
 
 /* ------------------------------------------------------------------ */
@@ -229,6 +234,10 @@ static int on_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 	}
 	if (tj_pkt_table_has(mine, &k)) {
 		s->retransmits++;
+		return TJ_OK;
+	}
+	if (mine->count >= TJ_SYNC_MAX_WAITING) {
+		s->not_kept++;
 		return TJ_OK;
 	}
 	return tj_pkt_table_put(mine, &k, ev->ts, host);
@@ -423,6 +432,11 @@ static void report(const struct tj_sync *s, const struct tj_clock_xform *hx, con
 	       "unmatched, %llu retransmissions, %llu loopback",
 	       (unsigned long long)s->packets, s->nhosts, s->sent.count, s->received.count,
 	       (unsigned long long)s->retransmits, (unsigned long long)s->same_host);
+	if (s->not_kept)
+		tj_log(TJ_LOG_WARNING, NULL,
+		       "sync: %llu packets could not wait for their other end (more than %u "
+		       "unmatched in one direction); the fit used the others",
+		       (unsigned long long)s->not_kept, TJ_SYNC_MAX_WAITING);
 }
 
 int tj_sync_prepare(struct tj_sync **out, const char *path, uint32_t jobs, int verbose)
