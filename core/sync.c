@@ -43,7 +43,7 @@ enum { ROLE_NONE, ROLE_SEND, ROLE_RECV };
 
 /* What a packet event class gives: network_header paths or the addon's. */
 struct cls_info {
-	uint8_t role, addon, ready;
+	uint8_t role, addon;
 	tj_field v4_saddr, v4_daddr, v4_proto, v6_saddr, v6_daddr, v6_next;
 	tj_field t4[4], t6[4]; /* source_port, dest_port, seq, ack_seq */
 	tj_field f4, f6;       /* flags */
@@ -191,7 +191,6 @@ static int on_class(void *ud, struct tj_class *cls)
 		s->ncls = n;
 	}
 	struct cls_info *ci = &s->cls[id];
-	ci->ready = 1;
 	if (s->host_of[cls->pub.trace_index] == UINT32_MAX)
 		return TJ_OK;
 	ci->role = name_in(cls->pub.name, send_events)   ? ROLE_SEND
