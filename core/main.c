@@ -39,6 +39,8 @@ enum {
 	OPT_SUMMARY,
 	OPT_VERSION,
 	OPT_EVENTS,
+	OPT_PCAP,
+	OPT_PCAP_OFFSET,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +63,8 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
+	{"pcap", required_argument, NULL, OPT_PCAP},
+	{"pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -97,6 +101,9 @@ static void usage(FILE *f)
 	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
 	      "                          events as instants (see doc/chrome-json.md)\n"
+	      "      --pcap FILE         correlate a pcap/pcapng capture (.gz too) with the\n"
+	      "                          kernel's packet journeys (repeatable; doc/pcap.md)\n"
+	      "      --pcap-offset NS|auto  capture clock minus trace clock (default auto)\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -228,6 +235,13 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 				return TJ_EINVAL;
 			}
 			rc = set_string(&o->events, optarg);
+			break;
+		case OPT_PCAP:
+			/* the packets analyzer reads the list from its "pcap" param */
+			rc = tj_options_append_param(o, "packets", "pcap", optarg, '\n');
+			break;
+		case OPT_PCAP_OFFSET:
+			rc = tj_options_set_param(o, "packets", "pcap-offset", optarg);
 			break;
 		case 'q':
 			o->quiet = 1;

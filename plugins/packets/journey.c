@@ -107,6 +107,7 @@ static struct journey *journey_new(struct pk *p, uint64_t skb, const struct tj_e
 	j->t_first = ev->ts;
 	j->cpu_recv = j->recv_vec = j->kernel_vec = j->lane = -1;
 	j->t_end = TJ_TS_NONE;
+	j->cap_ts = TJ_TS_NONE;
 	j->send_tid = j->send_pid = j->wake_tid = j->wake_pid = j->rd_tid = j->rd_pid = -1;
 	if (tj_map_put(&p->skbs, (int64_t)skb, j)) {
 		free(j);
@@ -407,6 +408,10 @@ int journey_emit(struct pk *p, struct journey *j)
 	arg_lat(&v, "wakeup_to_running_ns", j->t_wake, j->t_run);
 	arg_lat(&v, "running_to_return_ns", j->t_run, j->t_wake_exit);
 	arg_lat(&v, "receive_to_read_return_ns", j->t_recv, j->t_rd_exit);
+	if (j->cap_ts != TJ_TS_NONE) {
+		arg_i(&v, "captured_ns", j->cap_ts);
+		arg_i(&v, "capture_frame", (int64_t)j->cap_no);
+	}
 
 	uint64_t tid0 = 0;
 	journey_lane_close(j);
