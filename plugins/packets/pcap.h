@@ -67,7 +67,7 @@ int offset_robust(const struct offset_est *e, int64_t *off, int64_t *spread, uin
  * (length-compatible pairs only): for captures without headers in the
  * trace.  Returns 1 and *off when at least two pairs agree. */
 struct align_k {
-	int64_t ts;
+	int64_t ts, seen;       /* reference stage; when first seen */
 	uint32_t len_q, len_r;  /* skb len at queue and at receive, 0 unknown */
 };
 struct align_c {

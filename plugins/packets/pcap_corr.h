@@ -59,6 +59,7 @@ struct pc {
 	struct offset_est est;
 	int64_t window, hdr_window, keep;
 	struct align_k ak[ALIGN_K];
+	const struct journey *aj[ALIGN_K]; /* their journeys, held by the ring */
 	uint32_t nak, hdr_tries;
 	const struct journey *pair_j; /* first pair by headers, waiting for its receive */
 	int64_t pair_ts;

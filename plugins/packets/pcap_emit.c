@@ -308,6 +308,8 @@ int pc_report(struct pk *p)
 		h->log(p->self, lvl, "capture '%s' (%s): %llu packets, %llu matched",
 		       cap_file_name(&c->rd, i), cap_file_link(&c->rd, i),
 		       (unsigned long long)c->per_file[i], (unsigned long long)c->matched_file[i]);
+	h->log(p->self, lvl, "capture: packets placed on the trace's clock with offset %+lld ns (%s)",
+	       (long long)c->offset, c->how);
 	if (have)
 		h->log(p->self, lvl,
 		       "capture clock - trace clock: %+lld ns (%s; median of %u of %llu matched "

@@ -142,13 +142,10 @@ static int len_fits(const struct journey *j, const struct cpkt *k)
 	       (a.len_q && (a.len_q == k->iplen + 14 || a.len_q == k->iplen));
 }
 
-static void align_point(struct pc *c, const struct journey *j)
+static void align_point(struct pc *c, const struct journey *j, int64_t ts)
 {
-	const char *st;
-	struct align_k *a = &c->ak[c->nak++];
-	a->ts = pc_ref_ts(j, &st);
-	a->len_q = j->t_queue != TJ_TS_NONE || j->t_xmit != TJ_TS_NONE ? j->len : 0;
-	a->len_r = a->len_q ? 0 : j->len;
+	c->aj[c->nak] = j;
+	c->ak[c->nak++].seen = ts;
 }
 
 /* Offset known: captured packets may be decided from now on. */
@@ -172,6 +169,14 @@ static int try_align(struct pk *p, int final)
 	while (c->wn < ALIGN_C && !c->eof)
 		if (win_read(p) < 0)
 			return -1;
+	/* the journeys are still held by the ring: their stages are known now */
+	for (uint32_t i = 0; i < c->nak; i++) {
+		const struct journey *j = c->aj[i];
+		const char *st;
+		c->ak[i].ts = pc_ref_ts(j, &st);
+		c->ak[i].len_q = j->t_queue != TJ_TS_NONE || j->t_xmit != TJ_TS_NONE ? j->len : 0;
+		c->ak[i].len_r = c->ak[i].len_q ? 0 : j->len;
+	}
 	for (uint32_t i = 0; i < c->wn && n < ALIGN_C; i++)
 		if (win_at(c, i)->decoded)
 			ac[n++] = (struct align_c){win_at(c, i)->ts, win_at(c, i)->iplen};
@@ -238,7 +243,7 @@ int pc_journey(struct pk *p, struct journey *j, int64_t ts)
 		if (!c->ready && !c->pair_j && !c->ignore_hdr && j->h.family)
 			return try_header_pair(p, j, ts) < 0 ? TJ_ERROR : TJ_OK;
 		if (!c->ready && c->nak < ALIGN_K && (c->ignore_hdr || !j->h.family))
-			align_point(c, j);
+			align_point(c, j, ts);
 	}
 	if (!c->ready && c->pair_j == j)
 		pair_settle(c, ts);
@@ -352,9 +357,14 @@ int pc_advance(struct pk *p, int64_t ts)
 	struct pc *c = p->pc;
 	if (!c || ts == TJ_TS_NONE)
 		return TJ_OK;
+	/* the events before this one are out: nothing goes before them */
+	c->k_prev = c->k_last;
 	c->k_last = ts;
 	if (!c->ready)
 		pair_settle(c, ts);
+	/* without headers, a pause in the traffic is enough to align */
+	if (!c->ready && c->nak >= 3 && ts > c->ak[c->nak - 1].seen + c->keep && try_align(p, 1) < 0)
+		return TJ_ERROR;
 	if (!c->ready)
 		return TJ_OK;
 	for (;;) {
@@ -375,7 +385,6 @@ int pc_advance(struct pk *p, int64_t ts)
 	}
 	if (c->kn && pc_expire(p, ts, EXPIRE_OLD) < 0)
 		return TJ_ERROR;
-	c->k_prev = ts;
 	return TJ_OK;
 }
 
