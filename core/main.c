@@ -237,8 +237,11 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			rc = set_string(&o->events, optarg);
 			break;
 		case OPT_PCAP:
-			/* the packets analyzer reads the list from its "pcap" param */
+			/* the packets analyzer reads the list from its "pcap" param;
+			 * it must run then: as with --enable, its failures are fatal */
 			rc = tj_options_append_param(o, "packets", "pcap", optarg, '\n');
+			if (rc == TJ_OK && !tj_options_borrow_param(o, "packets", "pcap")[strlen(optarg)])
+				rc = tj_options_add_string(&o->enabled, &o->nenabled, "packets");
 			break;
 		case OPT_PCAP_OFFSET:
 			rc = tj_options_set_param(o, "packets", "pcap-offset", optarg);

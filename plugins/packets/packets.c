@@ -249,8 +249,12 @@ static enum tj_status pk_finish(void *state, const struct tj_run_stats *stats)
 		rc = pk_finish_journeys(p);
 	else
 		pk_finish_journeys(p);
-	if (!p->st.journeys || rc != TJ_OK)
+	if (rc != TJ_OK)
 		return rc;
+	if (!p->st.journeys) {
+		pc_summary_line(p);
+		return rc;
+	}
 	const struct tj_host *h = p->host;
 	enum tj_log_level lvl = p->summary ? TJ_LOG_NOTICE : TJ_LOG_INFO;
 	h->log(p->self, lvl,
@@ -273,6 +277,7 @@ static enum tj_status pk_finish(void *state, const struct tj_run_stats *stats)
 		       (unsigned long long)p->st.gave_up, (unsigned long long)p->max_inflight,
 		       (unsigned long long)p->st.pend_dropped, (unsigned long long)p->st.conn_gave_up,
 		       (unsigned long long)p->st.lanes_full);
+	pc_summary_line(p);
 	return rc;
 }
 

@@ -87,6 +87,8 @@ int pc_journey(struct pk *p, struct journey *j, int64_t ts);
 int pc_advance(struct pk *p, int64_t ts);
 /* End of the trace: the rest of the capture, the summary lines. */
 int pc_finish(struct pk *p);
+/* --summary: the one line scripts read ("capture: 12/12 packets matched, ..."). */
+void pc_summary_line(struct pk *p);
 void pc_free(struct pk *p);
 
 #endif

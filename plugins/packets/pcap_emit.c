@@ -336,6 +336,18 @@ int pc_report(struct pk *p)
 	}
 	if (!c->st.matched)
 		diagnose(p);
+	return TJ_OK;
+}
+
+void pc_summary_line(struct pk *p)
+{
+	struct pc *c = p->pc;
+	int64_t off = c ? c->offset : 0, spread = 0;
+	uint32_t kept = 0;
+	if (!c)
+		return;
+	if (offset_robust(&c->est, &off, &spread, &kept) && c->forced)
+		off = c->offset;
 	if (p->summary) {
 		/* the line scripts read, last on stderr and without a prefix */
 		fflush(stderr);
@@ -348,5 +360,4 @@ int pc_report(struct pk *p)
 			fprintf(stderr, "capture: 0/%llu packets matched, clock offset unknown\n",
 				(unsigned long long)c->st.captured);
 	}
-	return TJ_OK;
 }
