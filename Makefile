@@ -14,6 +14,8 @@ DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 # the packets analyzer reads captures (--pcap) with libpcap, .gz through zlib
+# tjgen writes the ncat scenario's capture (--pcap) with libpcap's dumper
+TJGEN_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
 packets_LIBS := $(shell $(PKG_CONFIG) --libs libpcap zlib 2>/dev/null || echo -lpcap -lz)
 
 VERSION := $(shell cat VERSION)
@@ -93,7 +95,7 @@ $(TJCONV): $(OBJ)/core/main.o $(CORE_LIB)
 $(TJGEN): $(TJGEN_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TJGEN_LIBS)
 
 define plugin_rule
 $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c))

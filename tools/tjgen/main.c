@@ -57,6 +57,8 @@ static const char tjg_usage[] =
 	"      --packet-size BYTES packet (sub-buffer) size, suffix k or M allowed\n"
 	"                          (default 64k, from 4k to 64M)\n"
 	"      --seed S            load: PRNG seed (default fixed)\n"
+	"      --pcap FILE         ncat: also write the loopback capture (pcap, ns)\n"
+	"      --pcap-offset NS    ncat: capture clock minus trace clock (default 0)\n"
 	"  -q, --quiet             do not print the summary line\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -68,6 +70,8 @@ enum {
 	TJG_OPT_NO_STATEDUMP,
 	TJG_OPT_PACKET_SIZE,
 	TJG_OPT_SEED,
+	TJG_OPT_PCAP,
+	TJG_OPT_PCAP_OFFSET,
 };
 
 static const struct option tjg_long_options[] = {
@@ -81,6 +85,8 @@ static const struct option tjg_long_options[] = {
 	{"no-statedump", no_argument, NULL, TJG_OPT_NO_STATEDUMP},
 	{"packet-size", required_argument, NULL, TJG_OPT_PACKET_SIZE},
 	{"seed", required_argument, NULL, TJG_OPT_SEED},
+	{"pcap", required_argument, NULL, TJG_OPT_PCAP},
+	{"pcap-offset", required_argument, NULL, TJG_OPT_PCAP_OFFSET},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -188,6 +194,21 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 			if (tjg_parse_u64("--seed", optarg, false, UINT64_MAX, &o->seed))
 				return TJG_ERR_USAGE;
 			break;
+		case TJG_OPT_PCAP:
+			o->pcap = optarg;
+			break;
+		case TJG_OPT_PCAP_OFFSET: {
+			char *end;
+			errno = 0;
+			long long off = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end) {
+				tjg_error_append("invalid value for --pcap-offset: '%s' (nanoseconds)",
+						 optarg);
+				return TJG_ERR_USAGE;
+			}
+			o->pcap_offset = off;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -212,6 +233,10 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 	}
 	if (!o->outdir) {
 		tjg_error_append("missing -o DIR");
+		return TJG_ERR_USAGE;
+	}
+	if ((o->pcap || o->pcap_offset) && strcmp(o->scenario, "ncat") != 0) {
+		tjg_error_append("--pcap and --pcap-offset apply to the ncat scenario only");
 		return TJG_ERR_USAGE;
 	}
 	return TJG_OK;

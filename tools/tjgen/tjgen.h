@@ -38,6 +38,8 @@ struct tjg_options {
 	bool no_context;        /* omit the stream event context */
 	bool no_statedump;      /* omit the lttng_statedump_* events at the start */
 	bool quiet;             /* do not print the summary line */
+	const char *pcap;       /* ncat: also write the capture here (NULL: none) */
+	int64_t pcap_offset;    /* its clock minus the trace's, ns */
 };
 
 /* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
