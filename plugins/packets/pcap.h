@@ -25,6 +25,7 @@ struct cpkt {
 	uint32_t iplen;         /* wire length minus the link header */
 	uint8_t dir;            /* enum cap_dir */
 	uint8_t decoded;        /* 1: IPv4/IPv6 header decoded into h */
+	char dev[16];           /* its interface's name when the file says it (pcapng) */
 	char what[24];          /* not decoded: what it is ("ARP", "truncated IPv4") */
 	struct hdr h;           /* family 0 when not IP */
 };
@@ -47,6 +48,8 @@ int cap_next(struct cap_reader *r, struct cpkt *out);
 const char *cap_file_name(const struct cap_reader *r, uint32_t file);
 /* "Ethernet", "Linux cooked (SLL2)", ... of a file. */
 const char *cap_file_link(const struct cap_reader *r, uint32_t file);
+/* The DLT_ link types the decoder knows: 1 if supported. */
+int cap_link_supported(int dlt);
 void cap_close_all(struct cap_reader *r);
 /* Decode a frame of the given DLT_ link type: exposed for the reader only. */
 void cap_decode(int linktype, const uint8_t *d, uint32_t caplen, uint32_t wire_len,

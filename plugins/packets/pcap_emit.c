@@ -288,9 +288,10 @@ static void diagnose(struct pk *p)
 				 (unsigned long long)c->st.c_known_ep);
 	}
 	h->log(p->self, TJ_LOG_WARNING,
-	       "capture: none of the %llu captured packets matched a kernel packet: %s -- a capture "
-	       "of another host, or another time?",
-	       (unsigned long long)c->st.captured, why);
+	       "capture: none of the %llu captured packets matched a kernel packet: %s -- %s",
+	       (unsigned long long)c->st.captured, why,
+	       c->forced ? "is --pcap-offset right? (auto estimates it)"
+			 : "a capture of another host, or another time?");
 }
 
 int pc_report(struct pk *p)

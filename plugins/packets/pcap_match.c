@@ -310,6 +310,10 @@ static struct kc *best_candidate(struct pc *c, const struct cpkt *k, int64_t t)
 		} else {
 			if (!len_fits(j, k) || d > c->window)
 				continue;
+			/* pcapng names the interface: it must be the journey's device */
+			if (k->dev[0] && j->dev[0] && strcmp(k->dev, "any") != 0 &&
+			    strcmp(k->dev, j->dev) != 0)
+				continue;
 			if (k->dir == DIR_OUT && j->t_queue == TJ_TS_NONE && j->t_xmit == TJ_TS_NONE)
 				continue;
 			if (k->dir == DIR_IN && j->t_recv == TJ_TS_NONE && j->t_rx == TJ_TS_NONE)

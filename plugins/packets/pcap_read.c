@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "pcap.h"
+#include "pcapng_read.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -32,8 +33,13 @@
 
 struct cap_file {
 	char *path;
-	pcap_t *pc;
-	int linktype;
+	pcap_t *pc;             /* pcap files: libpcap */
+	struct ng_reader *ng;   /* pcapng files: pcapng_read.c */
+	int linktype;           /* pcap: the file's; pcapng: the last packet's */
+	int pcapng;
+	int links[4];           /* pcapng: the link types seen */
+	int nlinks;
+	char label[96];         /* "pcapng: Ethernet, Linux cooked (SLL)" */
 	uint64_t n;
 	int have_next;          /* next holds its next packet */
 	int done;
@@ -76,46 +82,99 @@ static int gz_close(void *cookie)
 	return gzclose(cookie) == Z_OK ? 0 : -1;
 }
 
-static int is_gzip(const char *path, char *err, size_t cap)
+/* The first bytes of the file, decompressed if it is gzip: which format. */
+static int peek(const char *path, int *gz, uint8_t magic[4], char *err, size_t cap)
 {
-	unsigned char m[2] = {0, 0};
+	unsigned char m[4] = {0, 0, 0, 0};
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(err, cap, "'%s': cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	size_t n = fread(m, 1, 2, f);
+	size_t n = fread(m, 1, 4, f);
 	fclose(f);
-	return n == 2 && m[0] == 0x1f && m[1] == 0x8b;
+	*gz = n >= 2 && m[0] == 0x1f && m[1] == 0x8b;
+	if (*gz) {
+		gzFile g = gzopen(path, "rb");
+		int k = g ? gzread(g, m, 4) : -1;
+		if (g)
+			gzclose(g);
+		if (k < 0) {
+			snprintf(err, cap, "'%s': cannot read the gzip stream", path);
+			return -1;
+		}
+		n = (size_t)k;
+	}
+	if (n < 4) {
+		snprintf(err, cap, "'%s': not a capture: %zu bytes", path, n);
+		return -1;
+	}
+	memcpy(magic, m, 4);
+	return 0;
 }
 
-static pcap_t *open_one(const char *path, char *err, size_t cap)
+/* A stdio stream of the file's contents, decompressed through zlib. */
+static FILE *open_stream(const char *path, int gz, char *err, size_t cap)
+{
+	if (!gz) {
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			snprintf(err, cap, "'%s': cannot open: %s", path, strerror(errno));
+		return f;
+	}
+	gzFile g = gzopen(path, "rb");
+	cookie_io_functions_t io = {.read = gz_read, .close = gz_close};
+	FILE *f = g ? fopencookie(g, "r", io) : NULL;
+	if (!f) {
+		if (g)
+			gzclose(g);
+		snprintf(err, cap, "'%s': cannot open the gzip stream", path);
+	}
+	return f;
+}
+
+static int open_one(struct cap_file *cf, char *err, size_t cap)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc;
-	int gz = is_gzip(path, err, cap);
-	if (gz < 0)
-		return NULL;
-	if (gz) {
-		gzFile g = gzopen(path, "rb");
-		cookie_io_functions_t io = {.read = gz_read, .close = gz_close};
-		FILE *f = g ? fopencookie(g, "r", io) : NULL;
-		if (!f) {
-			if (g)
-				gzclose(g);
-			snprintf(err, cap, "'%s': cannot open the gzip stream", path);
-			return NULL;
-		}
-		pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-		if (!pc)
+	uint8_t magic[4];
+	int gz;
+	if (peek(cf->path, &gz, magic, err, cap) < 0)
+		return -1;
+	FILE *f = open_stream(cf->path, gz, err, cap);
+	if (!f)
+		return -1;
+	if (ng_is_pcapng(magic)) {
+		cf->pcapng = 1;
+		if (!(cf->ng = ng_open(f, err, cap))) {
 			fclose(f);
-	} else {
-		pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+			return -1;
+		}
+		return 0;
 	}
-	if (!pc)
-		snprintf(err, cap, "'%s': not a capture libpcap can read: %s", path,
+	cf->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!cf->pc) {
+		fclose(f);
+		snprintf(err, cap, "'%s': not a capture libpcap can read: %s", cf->path,
 			 ebuf[0] ? ebuf : "unknown format");
-	return pc;
+		return -1;
+	}
+	cf->linktype = pcap_datalink(cf->pc);
+	return 0;
+}
+
+int cap_link_supported(int dlt)
+{
+	return link_name(dlt) != NULL;
+}
+
+static void link_error(struct cap_reader *r, const struct cap_file *f, int dlt, const char *dev)
+{
+	const char *n = pcap_datalink_val_to_name(dlt);
+	snprintf(r->err, sizeof(r->err),
+		 "'%s': unsupported link type %d (%s)%s%s; supported: Ethernet, Linux cooked "
+		 "SLL/SLL2, loopback/NULL, raw IPv4/IPv6",
+		 f->path, dlt, n ? n : "unknown", dev && dev[0] ? " on interface " : "",
+		 dev ? dev : "");
 }
 
 int cap_open_all(struct cap_reader *r, const char *list)
@@ -140,15 +199,10 @@ int cap_open_all(struct cap_reader *r, const char *list)
 				snprintf(r->err, sizeof(r->err), "out of memory");
 				return -1;
 			}
-			if (!(f->pc = open_one(f->path, r->err, sizeof(r->err))))
+			if (open_one(f, r->err, sizeof(r->err)) < 0)
 				return -1;
-			f->linktype = pcap_datalink(f->pc);
-			if (!link_name(f->linktype)) {
-				const char *n = pcap_datalink_val_to_name(f->linktype);
-				snprintf(r->err, sizeof(r->err),
-					 "'%s': unsupported link type %d (%s); supported: Ethernet, "
-					 "Linux cooked SLL/SLL2, loopback/NULL, raw IPv4/IPv6",
-					 f->path, f->linktype, n ? n : "unknown");
+			if (!f->pcapng && !link_name(f->linktype)) {
+				link_error(r, f, f->linktype, NULL);
 				return -1;
 			}
 		}
@@ -169,6 +223,31 @@ static int fill(struct cap_reader *r, uint32_t i)
 	const u_char *data;
 	if (f->done)
 		return 0;
+	if (f->pcapng) {
+		char e[200];
+		int rc = ng_next(f->ng, &f->next, &f->linktype, e, sizeof(e));
+		if (rc < 0) {
+			snprintf(r->err, sizeof(r->err), "'%s': %s", f->path, e);
+			return -1;
+		}
+		if (rc == 0) {
+			f->done = 1;
+			return 0;
+		}
+		if (!link_name(f->linktype)) {
+			link_error(r, f, f->linktype, f->next.dev);
+			return -1;
+		}
+		f->n = f->next.no;
+		f->next.file = i;
+		int known = 0;
+		for (int k = 0; k < f->nlinks; k++)
+			known |= f->links[k] == f->linktype;
+		if (!known && f->nlinks < 4)
+			f->links[f->nlinks++] = f->linktype;
+		f->have_next = 1;
+		return 1;
+	}
 	int rc = pcap_next_ex(f->pc, &ph, &data);
 	if (rc == PCAP_ERROR_BREAK) {
 		f->done = 1;
@@ -218,8 +297,18 @@ const char *cap_file_name(const struct cap_reader *r, uint32_t file)
 
 const char *cap_file_link(const struct cap_reader *r, uint32_t file)
 {
-	const char *n = file < r->nfiles ? link_name(r->files[file]->linktype) : NULL;
-	return n ? n : "?";
+	if (file >= r->nfiles)
+		return "?";
+	struct cap_file *f = r->files[file];
+	if (!f->pcapng) {
+		const char *n = link_name(f->linktype);
+		return n ? n : "?";
+	}
+	size_t n = (size_t)snprintf(f->label, sizeof(f->label), "pcapng");
+	for (int k = 0; k < f->nlinks && n < sizeof(f->label); k++)
+		n += (size_t)snprintf(f->label + n, sizeof(f->label) - n, "%s%s", k ? ", " : ": ",
+				      link_name(f->links[k]));
+	return f->label;
 }
 
 void cap_close_all(struct cap_reader *r)
@@ -227,6 +316,7 @@ void cap_close_all(struct cap_reader *r)
 	for (uint32_t i = 0; i < r->nfiles; i++) {
 		if (r->files[i]->pc)
 			pcap_close(r->files[i]->pc);
+		ng_close(r->files[i]->ng);
 		free(r->files[i]->path);
 		free(r->files[i]);
 	}
