@@ -467,6 +467,21 @@ int journey_emit(struct pk *p, struct journey *j)
 		rc = flow(p, j, i == 0 ? TJ_FLOW_BEGIN : i == n - 1 ? TJ_FLOW_END : TJ_FLOW_STEP,
 			  pt[i].ts, pt[i].track, pt[i].pid, pt[i].tid, pt[i].cpu,
 			  pt[i].track == TJ_TRACK_CONNECTION ? tid0 : 0);
+	/* --pcap: an arrow from this slice to the captured packet's (its own
+	 * flow id space, 2^48 + journey) */
+	if (rc == TJ_OK && j->cap_ts != TJ_TS_NONE && lane >= 0) {
+		struct tj_record f = {.size = sizeof(f), .kind = TJ_REC_FLOW, .category = "capture",
+				      .name = "capture", .ts = j->t_first, .pid = -1, .tid = -1,
+				      .cpu = -1, .track = TJ_TRACK_CONNECTION,
+				      .flow_id = (UINT64_C(1) << 48) + j->id,
+				      .flow_phase = TJ_FLOW_BEGIN, .track_id = tid0};
+		rc = p->host->emit(p->self, &f);
+		f.ts = j->cap_at;
+		f.flow_phase = TJ_FLOW_END;
+		f.track_id = j->cap_track;
+		if (rc == TJ_OK)
+			rc = p->host->emit(p->self, &f);
+	}
 	return rc;
 }
 

@@ -99,6 +99,8 @@ struct journey {
 	/* capture correlation (pcap_match.c): the captured packet it matched */
 	int64_t cap_ts;          /* capture clock, TJ_TS_NONE when none */
 	uint64_t cap_no;         /* frame number in its file */
+	uint64_t cap_track;      /* its slice: TJ_TRACK_CONNECTION track, time */
+	int64_t cap_at;
 	int in_pc;               /* held by the correlator's candidate ring */
 };
 

@@ -22,7 +22,7 @@
 /* Capture tracks use TJ_TRACK_CONNECTION ids from here on; the chrome-json
  * exporter shows them in their own "Capture" process. */
 #define CAP_TRACK_BASE (UINT64_C(1) << 23)
-#define CAP_FLOW_BASE (UINT64_C(1) << 48)
+
 
 enum { EXPIRE_OLD, EXPIRE_ONE, EXPIRE_ALL };
 
@@ -72,7 +72,6 @@ struct pc {
 	uint64_t per_file[MAX_FILES], matched_file[MAX_FILES];
 	struct cconn **conns;
 	uint32_t nconns;
-	uint64_t flows;
 	char *list_c[LIST_CAP], *list_k[LIST_CAP];
 	uint32_t nlist_c, nlist_k, list_max;
 	struct {
@@ -90,7 +89,7 @@ int pc_endpoint_known(const struct pc *c, const struct endpoint *e);
 /* t: its time on the trace's clock; at: where it goes (t, or the last
  * event's time when that is later) */
 int pc_emit_capture(struct pk *p, const struct cpkt *k, int64_t t, int64_t at,
-		    const struct journey *j);
+		    struct journey *j);
 void pc_capture_unmatched(struct pk *p, const struct cpkt *k, int64_t t);
 int pc_kernel_unmatched(struct pk *p, const struct journey *j, int64_t ref);
 int pc_report(struct pk *p);

@@ -111,7 +111,7 @@ static void as(struct cargs *v, const char *k, const char *s)
 }
 
 int pc_emit_capture(struct pk *p, const struct cpkt *k, int64_t t, int64_t at,
-		    const struct journey *j)
+		    struct journey *j)
 {
 	struct pc *c = p->pc;
 	const struct tj_host *h = p->host;
@@ -191,20 +191,9 @@ int pc_emit_capture(struct pk *p, const struct cpkt *k, int64_t t, int64_t at,
 			      .track_id = track};
 	if (rc == TJ_OK)
 		rc = h->emit(p->self, &r);
-	/* the arrow: the kernel journey's slice -> the captured packet */
-	if (rc == TJ_OK && j && j->conn && j->lane >= 0) {
-		uint64_t fid = CAP_FLOW_BASE + ++c->flows;
-		struct tj_record f = {.size = sizeof(f), .kind = TJ_REC_FLOW, .category = "capture",
-				      .name = "capture", .ts = j->t_first, .pid = -1, .tid = -1,
-				      .cpu = -1, .track = TJ_TRACK_CONNECTION, .flow_id = fid,
-				      .flow_phase = TJ_FLOW_BEGIN,
-				      .track_id = j->conn->id * LANES + (uint64_t)j->lane};
-		rc = h->emit(p->self, &f);
-		f.ts = at;
-		f.flow_phase = TJ_FLOW_END;
-		f.track_id = track;
-		if (rc == TJ_OK)
-			rc = h->emit(p->self, &f);
+	if (j) { /* journey_emit draws the arrow from the journey's slice to it */
+		j->cap_track = track;
+		j->cap_at = at;
 	}
 	return rc;
 }

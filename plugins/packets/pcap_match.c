@@ -354,6 +354,7 @@ static int decide(struct pk *p)
 		pc_capture_unmatched(p, &k, t);
 	}
 	return pc_emit_capture(p, &k, t, at, e ? e->j : NULL);
+	/* (the arrow from the journey to it goes out with the journey) */
 }
 
 int pc_advance(struct pk *p, int64_t ts)
