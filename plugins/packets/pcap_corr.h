@@ -19,6 +19,7 @@
 #define MAX_FILES 64      /* files with their own counts */
 #define MAX_CCONN 4096    /* capture connection tracks */
 #define LIST_CAP 64
+#define SLACK 1000        /* ns a captured packet waits for the kernel events of its time */
 /* Capture tracks use TJ_TRACK_CONNECTION ids from here on; the chrome-json
  * exporter shows them in their own "Capture" process. */
 #define CAP_TRACK_BASE (UINT64_C(1) << 23)

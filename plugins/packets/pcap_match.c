@@ -334,8 +334,8 @@ static int decide(struct pk *p)
 	struct cpkt k = *win_at(c, 0);
 	int64_t t = k.ts - c->offset;
 	struct kc *e = NULL;
-	/* placed after the events already out, at most the 1 µs of a coarse
-	 * capture late; its args keep the exact times */
+	/* placed after the events already out: at most the slack late; its
+	 * args keep the exact times */
 	int64_t at = c->k_prev != TJ_TS_NONE && t < c->k_prev ? c->k_prev : t;
 	c->whead = (c->whead + 1) % WIN_CAP;
 	c->wn--;
@@ -380,9 +380,11 @@ int pc_advance(struct pk *p, int64_t ts)
 			if (rc == 0)
 				break;
 		}
-		/* a microsecond capture's time is up to 1 µs early: wait for
-		 * the kernel events of that microsecond */
-		if (win_at(c, 0)->ts - c->offset + (c->coarse ? 1000 : 0) >= ts)
+		/* wait a little for the kernel events of its time (the tap
+		 * runs after the tracepoint, but clocks jitter), and a whole
+		 * microsecond more for a microsecond capture, whose times are
+		 * truncated */
+		if (win_at(c, 0)->ts - c->offset + SLACK + (c->coarse ? 1000 : 0) >= ts)
 			break;
 		int rc = decide(p);
 		if (rc != TJ_OK)
