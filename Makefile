@@ -104,6 +104,9 @@ $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)
 	$$(Q)$$(CC) -shared $$(ALL_LDFLAGS) -o $$@ $$^ $$($(notdir $(1))_LIBS)
 endef
 $(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
+# the extra libraries of plugin NAME (tests/cli/t0060 links an out-of-tree build with them)
+plugin-libs-%:
+	@echo $($*_LIBS)
 
 # Test plugins and unit tests are compiled and linked in one step; -MMD -MP
 # write a .d file (under $(OBJ), read by the -include at the end) listing

@@ -115,7 +115,7 @@ int pc_emit_capture(struct pk *p, const struct cpkt *k, int64_t t, int64_t at,
 {
 	struct pc *c = p->pc;
 	const struct tj_host *h = p->host;
-	char lbl[200], clk[48], line[480], kern[160] = "", s[64], d[64], fl[40], id[80] = "";
+	char lbl[200], clk[48], line[600], kern[160] = "", s[64], d[64], fl[40], id[80] = "";
 	const char *stage = "";
 	int64_t ref = TJ_TS_NONE;
 	struct cargs v = {.n = 0};

@@ -203,7 +203,7 @@ static void pair_settle(struct pc *c, int64_t now)
 
 /* With headers and no offset yet: the first captured packet with the
  * journey's headers, among a first batch, gives the first offset. */
-static int try_header_pair(struct pk *p, const struct journey *j, int64_t ts)
+static int try_header_pair(struct pk *p, const struct journey *j)
 {
 	struct pc *c = p->pc;
 	while (c->wn < BATCH && !c->eof)
@@ -241,7 +241,7 @@ int pc_journey(struct pk *p, struct journey *j, int64_t ts)
 		*ring_at(c, c->kn++) = (struct kc){.j = j, .seen = ts};
 		c->st.kernel++;
 		if (!c->ready && !c->pair_j && !c->ignore_hdr && j->h.family)
-			return try_header_pair(p, j, ts) < 0 ? TJ_ERROR : TJ_OK;
+			return try_header_pair(p, j) < 0 ? TJ_ERROR : TJ_OK;
 		if (!c->ready && c->nak < ALIGN_K && (c->ignore_hdr || !j->h.family))
 			align_point(c, j, ts);
 	}
@@ -450,6 +450,7 @@ int pc_finish(struct pk *p)
 	int rc = TJ_OK;
 	if (!c)
 		return TJ_OK;
+	c->k_prev = c->k_last; /* every event is out */
 	pair_settle(c, INT64_MAX);
 	if (!c->ready && try_align(p, 1) < 0)
 		return TJ_ERROR;
