@@ -260,8 +260,12 @@ int ng_next(struct ng_reader *r, struct cpkt *out, int *linktype, char *err, siz
 		const struct ng_iface *i = &r->ifs[ifc];
 		memset(out, 0, sizeof(*out));
 		out->no = ++r->n;
-		out->ts = (int64_t)(ts / i->units) * 1000000000 +
-			  (int64_t)((ts % i->units) * 1000000000 / i->units) + i->offset_s * 1000000000;
+		/* modulo 2^64 like the file's own counter: a nonsense time (some
+		 * writers leave garbage) wraps instead of overflowing */
+		uint64_t ns = ts / i->units * UINT64_C(1000000000) +
+			      ts % i->units * UINT64_C(1000000000) / i->units +
+			      (uint64_t)i->offset_s * UINT64_C(1000000000);
+		out->ts = (int64_t)ns;
 		snprintf(out->dev, sizeof(out->dev), "%s", i->name);
 		*linktype = i->linktype;
 		cap_decode(i->linktype, data, caplen, wire, out);
