@@ -13,9 +13,9 @@ DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_CORE) 2>/dev/null)
 DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-# the packets analyzer reads captures (--pcap) with libpcap, .gz through zlib
 # tjgen writes the ncat scenario's capture (--pcap) with libpcap's dumper
 TJGEN_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+# the packets analyzer reads captures (--pcap) with libpcap, .gz through zlib
 packets_LIBS := $(shell $(PKG_CONFIG) --libs libpcap zlib 2>/dev/null || echo -lpcap -lz)
 
 VERSION := $(shell cat VERSION)

@@ -240,7 +240,7 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			/* the packets analyzer reads the list from its "pcap" param;
 			 * it must run then: as with --enable, its failures are fatal */
 			rc = tj_options_append_param(o, "packets", "pcap", optarg, '\n');
-			if (rc == TJ_OK && !tj_options_borrow_param(o, "packets", "pcap")[strlen(optarg)])
+			if (rc == TJ_OK && strcmp(tj_options_borrow_param(o, "packets", "pcap"), optarg) == 0)
 				rc = tj_options_add_string(&o->enabled, &o->nenabled, "packets");
 			break;
 		case OPT_PCAP_OFFSET:
