@@ -13,6 +13,10 @@ DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS_CORE) 2>/dev/null)
 DEPS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS_CORE) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+# tjgen writes the ncat scenario's capture (--pcap) with libpcap's dumper
+TJGEN_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
+# the packets analyzer reads captures (--pcap) with libpcap, .gz through zlib
+packets_LIBS := $(shell $(PKG_CONFIG) --libs libpcap zlib 2>/dev/null || echo -lpcap -lz)
 
 VERSION := $(shell cat VERSION)
 CPPFLAGS += -Iinclude -Icore -D_GNU_SOURCE -DTJ_VERSION='"$(VERSION)"' \
@@ -91,7 +95,7 @@ $(TJCONV): $(OBJ)/core/main.o $(CORE_LIB)
 $(TJGEN): $(TJGEN_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TJGEN_LIBS)
 
 define plugin_rule
 $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c))
@@ -100,6 +104,9 @@ $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)
 	$$(Q)$$(CC) -shared $$(ALL_LDFLAGS) -o $$@ $$^ $$($(notdir $(1))_LIBS)
 endef
 $(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
+# the extra libraries of plugin NAME (tests/cli/t0060 links an out-of-tree build with them)
+plugin-libs-%:
+	@echo $($*_LIBS)
 
 # Test plugins and unit tests are compiled and linked in one step; -MMD -MP
 # write a .d file (under $(OBJ), read by the -include at the end) listing

@@ -40,6 +40,8 @@ enum {
 	OPT_VERSION,
 	OPT_EVENTS,
 	OPT_SYNC,
+	OPT_PCAP,
+	OPT_PCAP_OFFSET,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +65,8 @@ static const struct option long_opts[] = {
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"sync", required_argument, NULL, OPT_SYNC},
+	{"pcap", required_argument, NULL, OPT_PCAP},
+	{"pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -102,6 +106,9 @@ static void usage(FILE *f)
 	      "      --sync auto|off     traces of several hosts: fit their clocks from the\n"
 	      "                          TCP packets they exchanged and shift every trace to\n"
 	      "                          the first host's clock (auto, the default)\n"
+	      "      --pcap FILE         correlate a pcap/pcapng capture (.gz too) with the\n"
+	      "                          kernel's packet journeys (repeatable; doc/pcap.md)\n"
+	      "      --pcap-offset NS|auto  capture clock minus trace clock (default auto)\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -240,6 +247,16 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 				return TJ_EINVAL;
 			}
 			o->sync = strcmp(optarg, "auto") == 0;
+			break;
+		case OPT_PCAP:
+			/* the packets analyzer reads the list from its "pcap" param;
+			 * it must run then: as with --enable, its failures are fatal */
+			rc = tj_options_append_param(o, "packets", "pcap", optarg, '\n');
+			if (rc == TJ_OK && strcmp(tj_options_borrow_param(o, "packets", "pcap"), optarg) == 0)
+				rc = tj_options_add_string(&o->enabled, &o->nenabled, "packets");
+			break;
+		case OPT_PCAP_OFFSET:
+			rc = tj_options_set_param(o, "packets", "pcap-offset", optarg);
 			break;
 		case 'q':
 			o->quiet = 1;

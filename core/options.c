@@ -140,6 +140,24 @@ int tj_options_set_param(struct tj_options *o, const char *plugin, const char *k
 	return TJ_OK;
 }
 
+int tj_options_append_param(struct tj_options *o, const char *plugin, const char *key,
+			    const char *value, char sep)
+{
+	const char *old = tj_options_borrow_param(o, plugin, key);
+	if (!old)
+		return tj_options_set_param(o, plugin, key, value);
+	size_t a = strlen(old), b = strlen(value);
+	char *joined = malloc(a + b + 2);
+	if (!joined)
+		return TJ_ENOMEM;
+	memcpy(joined, old, a);
+	joined[a] = sep;
+	memcpy(joined + a + 1, value, b + 1);
+	int rc = tj_options_set_param(o, plugin, key, joined);
+	free(joined);
+	return rc;
+}
+
 const char *tj_options_borrow_param(const struct tj_options *o, const char *plugin,
 				    const char *key)
 {

@@ -64,6 +64,10 @@ int tj_options_set_param(struct tj_options *o, const char *plugin, const char *k
 /* 1 when s is a value of --events (all, unanalyzed, none). */
 int tj_options_events_valid(const char *s);
 /* NULL when unset. */
+/* Append VALUE to the param, SEP between values (--pcap: a list of files,
+ * newline-separated since a newline cannot be in a path the user typed). */
+int tj_options_append_param(struct tj_options *o, const char *plugin, const char *key,
+			    const char *value, char sep);
 const char *tj_options_borrow_param(const struct tj_options *o, const char *plugin,
 				    const char *key);
 

@@ -411,10 +411,16 @@ static void report(const struct tj_sync *s, const struct tj_clock_xform *hx, con
 		if (h == UINT32_MAX || h == 0 || parent[h] == UINT32_MAX)
 			continue;
 		const struct tj_hull *hl = hull_of((struct tj_sync *)s, h, parent[h]);
-		tj_log(TJ_LOG_NOTICE, NULL, "sync: '%s' -> '%s': slope %.10Lf, offset %+lld ns, %llu packets matched",
-		       s->names[h], s->names[0], (long double)hx[h].slope_hp,
-		       (long long)tj_clock_xform_offset(&hx[h]),
-		       (unsigned long long)hl->matches);
+		char line[512];
+		snprintf(line, sizeof(line), "sync: '%s' -> '%s': slope %.10Lf, offset %+lld ns, %llu packets matched",
+			 s->names[h], s->names[0], (long double)hx[h].slope_hp,
+			 (long long)tj_clock_xform_offset(&hx[h]), (unsigned long long)hl->matches);
+		/* --summary: the line a script reads, exactly, like the capture:
+		 * line of --pcap; otherwise a notice like any other */
+		if (verbose)
+			fprintf(stderr, "%s\n", line);
+		else
+			tj_log(TJ_LOG_NOTICE, NULL, "%s", line);
 		/* The offset above is at the epoch, where a slope error of 1e-9
 		 * weighs 1.8 s: say what moved inside the trace too. */
 		if (s->first_ts[i] != TJ_TS_NONE)

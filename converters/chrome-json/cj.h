@@ -32,6 +32,10 @@
 #define PID_NET INT64_C(2110000000)             /* pseudo-process "Network" */
 #define TID_NET_BASE INT64_C(2110000000)        /* TJ_TRACK_CONNECTION track N */
 #define MAX_CONN 30000000                       /* keeps TID_NET_BASE + N < 2^31 */
+/* TJ_TRACK_CONNECTION tracks from 2^23 on are a capture's connections (the
+ * packets analyzer's --pcap): the same tids, in their own process. */
+#define CAPTURE_TRACK_BASE 8388608
+#define PID_CAPTURE INT64_C(2140000000)         /* pseudo-process "Capture" */
 #define MAX_CPU 50000000
 
 enum track_kind { TK_THREAD, TK_STATE, TK_IDLE, TK_IDLE_STATE, TK_CPU, TK_GLOBAL, TK_NET };
@@ -78,7 +82,7 @@ struct cj {
 	struct tj_map procs;    /* pid -> struct named */
 	struct tj_map flows;    /* flow id -> cj_flow_open_mark, begun and not ended */
 	struct tj_map net_names; /* connection track id -> struct named */
-	int cpus_named, global_named, net_named;
+	int cpus_named, global_named, net_named, capture_named;
 	int events_mode;        /* enum cj_events_mode (--events) */
 	uint64_t shown;         /* events the core handed to on_event */
 	uint64_t recs_since_event; /* records received since the last event */

@@ -70,7 +70,7 @@ void cj_locate(struct cj *c, const struct tj_record *r, struct loc *l)
 	case TJ_TRACK_CONNECTION:
 		if (r->track_id >= MAX_CONN)
 			break;
-		l->pid = PID_NET;
+		l->pid = r->track_id >= CAPTURE_TRACK_BASE ? PID_CAPTURE : PID_NET;
 		l->tid = TID_NET_BASE + (int64_t)r->track_id;
 		l->kind = TK_NET;
 		l->ref = (int32_t)r->track_id;
@@ -133,9 +133,13 @@ static void track_meta(struct cj *c, const struct loc *l)
 		c->global_named = 1;
 		process_meta(c, PID_GLOBAL, "Trace", -1);
 	}
-	if (l->kind == TK_NET && !c->net_named) {
+	if (l->kind == TK_NET && l->pid == PID_NET && !c->net_named) {
 		c->net_named = 1;
 		process_meta(c, PID_NET, "Network", -1);
+	}
+	if (l->kind == TK_NET && l->pid == PID_CAPTURE && !c->capture_named) {
+		c->capture_named = 1;
+		process_meta(c, PID_CAPTURE, "Capture", -1);
 	}
 	meta_open(c, l->pid, l->tid, "thread_name");
 	jsonw_lit(w, ",\"args\":{\"name\":\"");

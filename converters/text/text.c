@@ -215,6 +215,23 @@ static enum tj_status text_discard(void *state, const struct tj_discard *d)
 	return flush_line(t);
 }
 
+/* Captured packets (--pcap: records of category "capture" from the packets
+ * analyzer) as '#' lines; they arrive just before the first event after
+ * their time, so the lines stay in time order. */
+static enum tj_status text_record(void *state, const struct tj_record *rec)
+{
+	struct text *t = state;
+	if ((rec->kind != TJ_REC_SPAN && rec->kind != TJ_REC_INSTANT) || !rec->category ||
+	    strcmp(rec->category, "capture") != 0 || !rec->name)
+		return TJ_OK;
+	t->host->sbuf_truncate(t->line, 0);
+	put(t, "# [");
+	put_ts(t, rec->ts);
+	put(t, "] ");
+	put(t, rec->name);
+	return flush_line(t);
+}
+
 static void text_fini(void *state)
 {
 	struct text *t = state;
@@ -236,5 +253,6 @@ static const char *const param_help[] = {
 TJ_PLUGIN_DEFINE(.name = "text", .version = "1.0",
 		 .description = "annotated text timeline, one line per event (babeltrace2 style)",
 		 .kind = TJ_KIND_EXPORTER, .subscriptions = subscriptions, .init = text_init,
-		 .begin = text_begin, .on_event = text_event, .on_discard = text_discard,
+		 .begin = text_begin, .on_event = text_event, .on_record = text_record,
+		 .on_discard = text_discard,
 		 .fini = text_fini, .param_help = param_help)

@@ -3,8 +3,10 @@
  * (lttng-modules >= 2.9: IPv4/IPv6, then TCP/UDP), resolved once per event
  * class and read per event, and the labels packets get in the output.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "packets.h"
 
@@ -120,12 +122,10 @@ void hdr_endpoint(const struct hdr *h, int dst, char *buf, size_t cap)
 		snprintf(buf, cap, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], port);
 		return;
 	}
-	/* IPv6: plain groups, without :: compression. */
-	char ip[48];
-	size_t n = 0;
-	for (int i = 0; i < 8 && n < sizeof(ip); i++)
-		n += (size_t)snprintf(ip + n, sizeof(ip) - n, i ? ":%x" : "%x",
-				      (unsigned)(a[2 * i] << 8 | a[2 * i + 1]));
+	/* IPv6 as Wireshark and tcpdump show it (RFC 5952, :: compressed) */
+	char ip[INET6_ADDRSTRLEN];
+	if (!inet_ntop(AF_INET6, a, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
 	snprintf(buf, cap, "[%s]:%u", ip, port);
 }
 

@@ -107,6 +107,7 @@ static struct journey *journey_new(struct pk *p, uint64_t skb, const struct tj_e
 	j->t_first = ev->ts;
 	j->cpu_recv = j->recv_vec = j->kernel_vec = j->lane = -1;
 	j->t_end = TJ_TS_NONE;
+	j->cap_ts = TJ_TS_NONE;
 	j->send_tid = j->send_pid = j->wake_tid = j->wake_pid = j->rd_tid = j->rd_pid = -1;
 	if (tj_map_put(&p->skbs, (int64_t)skb, j)) {
 		free(j);
@@ -411,6 +412,10 @@ int journey_emit(struct pk *p, struct journey *j)
 	arg_lat(&v, "wakeup_to_running_ns", j->t_wake, j->t_run);
 	arg_lat(&v, "running_to_return_ns", j->t_run, j->t_wake_exit);
 	arg_lat(&v, "receive_to_read_return_ns", j->t_recv, j->t_rd_exit);
+	if (j->cap_ts != TJ_TS_NONE) {
+		arg_i(&v, "captured_ns", j->cap_ts);
+		arg_i(&v, "capture_frame", (int64_t)j->cap_no);
+	}
 
 	uint64_t tid0 = 0;
 	journey_lane_close(j);
@@ -468,6 +473,21 @@ int journey_emit(struct pk *p, struct journey *j)
 			  pt[i].track == TJ_TRACK_CONNECTION ? tid0 : 0);
 	if (rc == TJ_OK && j->xfrom.set)
 		rc = xh_emit(p, j);
+	/* --pcap: an arrow from this slice to the captured packet's (its own
+	 * flow id space, 2^48 + journey) */
+	if (rc == TJ_OK && j->cap_ts != TJ_TS_NONE && lane >= 0) {
+		struct tj_record f = {.size = sizeof(f), .kind = TJ_REC_FLOW, .category = "capture",
+				      .name = "capture", .ts = j->t_first, .pid = -1, .tid = -1,
+				      .cpu = -1, .track = TJ_TRACK_CONNECTION,
+				      .flow_id = (UINT64_C(1) << 48) + j->id,
+				      .flow_phase = TJ_FLOW_BEGIN, .track_id = tid0};
+		rc = p->host->emit(p->self, &f);
+		f.ts = j->cap_at;
+		f.flow_phase = TJ_FLOW_END;
+		f.track_id = j->cap_track;
+		if (rc == TJ_OK)
+			rc = p->host->emit(p->self, &f);
+	}
 	return rc;
 }
 

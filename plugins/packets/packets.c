@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "packets.h"
+#include "pcap.h"
 
 static const struct {
 	const char *name;
@@ -151,6 +152,12 @@ static enum tj_status pk_event(void *state, const struct tj_event *ev, void *cla
 	struct pthread *t;
 	struct cpuctx *c;
 
+	/* captured packets whose time came go out before this event */
+	if (p->pc && ev->ts != TJ_TS_NONE) {
+		int rc = pc_advance(p, ev->ts);
+		if (rc != TJ_OK)
+			return rc;
+	}
 	switch (k->kind) {
 	case PK_SYS_ENTRY:
 		if (!(t = pk_thread(p, ev->tid, 1)))
@@ -195,8 +202,15 @@ static enum tj_status pk_event(void *state, const struct tj_event *ev, void *cla
 	case PK_NONE:
 	case PK_NAPI:
 		return TJ_OK;
-	default:
-		return pk_net_event(p, k, ev);
+	default: {
+		int rc = pk_net_event(p, k, ev);
+		uint64_t skb;
+		struct journey *j;
+		if (rc == TJ_OK && p->pc && k->kind != PK_FREE && k->kind != PK_COPY && k->skb >= 0 &&
+		    p->host->field_uint(ev, k->skb, &skb) && (j = tj_map_get(&p->skbs, (int64_t)skb)))
+			rc = pc_journey(p, j, ev->ts);
+		return rc;
+	}
 	}
 }
 
@@ -213,6 +227,15 @@ static enum tj_status pk_init(const struct tj_host *host, struct tj_plugin *self
 	p->max_inflight = mx ? strtoull(mx, NULL, 10) : 65536;
 	if (!p->max_inflight)
 		p->max_inflight = 1;
+	const char *pcap = host->param(self, "pcap");
+	if (pcap && *pcap) {
+		int rc = pc_init(p, pcap);
+		if (rc != TJ_OK) {
+			pc_free(p);
+			free(p);
+			return rc;
+		}
+	}
 	*state = p;
 	return TJ_OK;
 }
@@ -228,9 +251,17 @@ static enum tj_status pk_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct pk *p = state;
 	(void)stats;
-	int rc = pk_finish_journeys(p);
-	if (!p->st.journeys)
+	int rc = pc_finish(p);
+	if (rc == TJ_OK)
+		rc = pk_finish_journeys(p);
+	else
+		pk_finish_journeys(p);
+	if (rc != TJ_OK)
 		return rc;
+	if (!p->st.journeys) {
+		pc_summary_line(p);
+		return rc;
+	}
 	const struct tj_host *h = p->host;
 	enum tj_log_level lvl = p->summary ? TJ_LOG_NOTICE : TJ_LOG_INFO;
 	h->log(p->self, lvl,
@@ -260,6 +291,7 @@ static enum tj_status pk_finish(void *state, const struct tj_run_stats *stats)
 		       (unsigned long long)p->st.gave_up, (unsigned long long)p->max_inflight,
 		       (unsigned long long)p->st.pend_dropped, (unsigned long long)p->st.conn_gave_up,
 		       (unsigned long long)p->st.lanes_full);
+	pc_summary_line(p);
 	return rc;
 }
 
@@ -268,6 +300,7 @@ static void pk_fini(void *state)
 	struct pk *p = state;
 	size_t it = 0;
 	void *v;
+	pc_free(p);            /* gives back the journeys it held */
 	pk_finish_journeys(p); /* a failed run did not finish */
 	while ((v = tj_map_next(&p->classes, &it, NULL)))
 		free(v);
@@ -299,6 +332,7 @@ static const char *const subscriptions[] = {
 	"irq_handler_entry", "irq_handler_exit", "sched_waking", "sched_wakeup", "sched_switch",
 	"sched_process_free", "syscall_entry_*", "syscall_exit_*", "compat_syscall_*", "sys_*",
 	"exit_syscall",
+	"*", /* with --pcap, captured packets go out between any two events */
 	NULL,
 };
 
@@ -306,6 +340,10 @@ static const char *const param_help[] = {
 	"annotations: attach the packet story to events (default true)",
 	"summary: print journey and link counts on stderr (--summary sets it)",
 	"max-inflight: journeys followed at once before giving up on new ones (default 65536)",
+	"pcap: captures to correlate, newline-separated (--pcap FILE, repeatable)",
+	"pcap-offset: capture clock minus trace clock in ns, or auto (--pcap-offset)",
+	"pcap-window: how far apart in ns a packet without headers may match (default 500000)",
+	"ignore_network_header: match captures by length and time only (default false)",
 	NULL,
 };
 

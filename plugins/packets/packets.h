@@ -103,6 +103,12 @@ struct journey {
 		uint64_t track_id;
 	} xfrom;
 	int64_t t_end;           /* end of its slice, fixed when the lane is let go */
+	/* capture correlation (pcap_match.c): the captured packet it matched */
+	int64_t cap_ts;          /* capture clock, TJ_TS_NONE when none */
+	uint64_t cap_no;         /* frame number in its file */
+	uint64_t cap_track;      /* its slice: TJ_TRACK_CONNECTION track, time */
+	int64_t cap_at;
+	int in_pc;               /* held by the correlator's candidate ring */
 };
 
 enum pend_role { R_WAKE = 1, R_COPY = 2, R_DELIVER = 4, R_RUN = 8 };
@@ -158,6 +164,7 @@ struct pk {
 	int err;                 /* first failure inside a release path */
 	uint64_t next_journey, next_conn, live_journeys;
 	struct tj_sbuf *note;
+	struct pc *pc;           /* capture correlation, NULL without --pcap */
 	struct {
 		uint64_t journeys, with_hdr, queued, xmitted, received, copied, freed, requeued;
 		uint64_t woke, delivered, sender_linked, accepted, gave_up, pend_dropped, conns;

@@ -30,7 +30,8 @@ mkdir -p "$TMP/oot"
 for d in $dirs; do
 	name=$(basename "$d")
 	check "$name builds from its sources with only the installed headers" \
-		cc -std=c11 -Wall -Wextra -Werror -shared $cflags "$TJ_TOP/$d"/*.c -o "$TMP/oot/$name.so"
+		cc -std=c11 -Wall -Wextra -Werror -shared $cflags "$TJ_TOP/$d"/*.c -o "$TMP/oot/$name.so" \
+		$(make -s --no-print-directory -C "$TJ_TOP" "plugin-libs-$name")
 	check_match "tjconv loads the rebuilt $name" "$TMP/oot/$name.so" \
 		"$(TJCONV_PLUGIN_PATH= "$TJCONV" list-plugins --plugin-path "$TMP/oot" 2>&1)"
 done

@@ -9,7 +9,7 @@ plan 31
 SC=tests/tools/sync-check
 OFF=79796507913179 # 22 h 10 min: the server clock runs ahead ...
 PPM=58.6           # ... and 58.6 ppm fast
-LINE_RE="^tjconv: notice: sync: 'server' -> 'client': slope [01]\.[0-9]{10}, offset [+-][0-9]+ ns, [0-9]+ packets matched$"
+LINE_RE="^sync: 'server' -> 'client': slope [01]\.[0-9]{10}, offset [+-][0-9]+ ns, [0-9]+ packets matched$"
 
 # ---- network_header (net_dev_queue -> net_if_receive_skb) ------------------
 "$TJGEN" -q --scenario two-hosts -o "$TMP/net" --clock-offset $OFF --clock-drift $PPM
@@ -45,7 +45,7 @@ check "chrome-json: one flow per packet across the hosts: $($SC xflows "$TMP/net
 check_match "packets: the summary counts them" \
 	"packets: notice: across traces: 406 packets linked from one host to another, 0 never arrived in another trace" \
 	"$(cat "$TMP/net.err")"
-"$TJCONV" "$TMP/net" --jobs 2 --clock-seconds -o "$TMP/net-j2.txt" 2> "$TMP/net-j2.err"
+"$TJCONV" "$TMP/net" --jobs 2 --summary --clock-seconds -o "$TMP/net-j2.txt" 2> "$TMP/net-j2.err"
 check "--jobs 2: the same output" cmp -s "$TMP/net.txt" "$TMP/net-j2.txt"
 check_eq "--jobs 2: the same sync line" "$line" "$(grep "sync: '.* -> " "$TMP/net-j2.err")"
 

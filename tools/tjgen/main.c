@@ -68,6 +68,8 @@ static const char tjg_usage[] =
 	"      --exchanges N       two-hosts: request/reply pairs (default 200)\n"
 	"      --sync-events KIND  two-hosts: net (net_dev_queue/net_if_receive_skb with\n"
 	"                          network_header, default) or inet-sock (addon events)\n"
+	"      --pcap FILE         ncat: also write the loopback capture (pcap, ns)\n"
+	"      --pcap-offset NS    ncat: capture clock minus trace clock (default 0)\n"
 	"  -q, --quiet             do not print the summary line\n"
 	"  -h, --help              show this help\n"
 	"\n"
@@ -83,6 +85,8 @@ enum {
 	TJG_OPT_CLOCK_DRIFT,
 	TJG_OPT_EXCHANGES,
 	TJG_OPT_SYNC_EVENTS,
+	TJG_OPT_PCAP,
+	TJG_OPT_PCAP_OFFSET,
 };
 
 static const struct option tjg_long_options[] = {
@@ -100,6 +104,8 @@ static const struct option tjg_long_options[] = {
 	{"clock-drift", required_argument, NULL, TJG_OPT_CLOCK_DRIFT},
 	{"exchanges", required_argument, NULL, TJG_OPT_EXCHANGES},
 	{"sync-events", required_argument, NULL, TJG_OPT_SYNC_EVENTS},
+	{"pcap", required_argument, NULL, TJG_OPT_PCAP},
+	{"pcap-offset", required_argument, NULL, TJG_OPT_PCAP_OFFSET},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -230,6 +236,21 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		case TJG_OPT_SYNC_EVENTS:
 			o->sync_events = optarg;
 			break;
+		case TJG_OPT_PCAP:
+			o->pcap = optarg;
+			break;
+		case TJG_OPT_PCAP_OFFSET: {
+			char *end;
+			errno = 0;
+			long long off = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end) {
+				tjg_error_append("invalid value for --pcap-offset: '%s' (nanoseconds)",
+						 optarg);
+				return TJG_ERR_USAGE;
+			}
+			o->pcap_offset = off;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -254,6 +275,10 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 	}
 	if (!o->outdir) {
 		tjg_error_append("missing -o DIR");
+		return TJG_ERR_USAGE;
+	}
+	if ((o->pcap || o->pcap_offset) && strcmp(o->scenario, "ncat") != 0) {
+		tjg_error_append("--pcap and --pcap-offset apply to the ncat scenario only");
 		return TJG_ERR_USAGE;
 	}
 	return TJG_OK;

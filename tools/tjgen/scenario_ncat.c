@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "emit.h"
+#include "pcap_writer.h"
 #include "tjgen.h"
 
 #define US(x) ((uint64_t)(x) * 1000u)
@@ -36,6 +37,9 @@
 #define TIMER_IRQ 0
 
 static const uint8_t lo_v4[4] = {127, 0, 0, 1};
+
+/* --pcap: the capture of the loopback traffic, NULL when not asked for. */
+static struct tjg_pcap *capture;
 
 struct ncat {
 	struct tjg_stream *cpu0;
@@ -156,6 +160,8 @@ static void lo_receive(struct tjg_stream *s, uint64_t ts, const struct lo_pkt *p
 {
 	tjg_emit_net_dev(s, ts, TJG_EV_NET_IF_RECEIVE_SKB, p->skb, tjg_tcp_seg_ip_len(&p->seg), "lo",
 			 &p->seg);
+	if (capture) /* the loopback tap sees it as it is received */
+		tjg_pcap_segment(capture, ts + TJG_CLOCK_OFFSET, &p->seg);
 }
 
 /* Local timer tick on an idle CPU: TIMER softirq runs on irq exit. */
@@ -381,6 +387,8 @@ static int ncat_run(struct tjg_trace *trace, const struct tjg_options *opts)
 
 	n.cpu0 = &trace->streams[0];
 	n.cpu1 = &trace->streams[1];
+	if (opts->pcap && !(capture = tjg_pcap_open(opts->pcap, opts->pcap_offset)))
+		return TJG_ERR;
 	ncat_threads(&n);
 	/* At trace start the server runs on CPU 0, lttng-sessiond on CPU 1. */
 	tjg_stream_set_current(n.cpu0, &n.server);
@@ -396,7 +404,9 @@ static int ncat_run(struct tjg_trace *trace, const struct tjg_options *opts)
 	data_phase(&n, tc);
 	client_close_phase(&n, tc);
 	server_close_phase(&n, tc);
-	return trace->failed ? TJG_ERR : TJG_OK;
+	int rc = tjg_pcap_close(capture);
+	capture = NULL;
+	return trace->failed || rc ? TJG_ERR : TJG_OK;
 }
 
 const struct tjg_scenario tjg_scenario_ncat = {

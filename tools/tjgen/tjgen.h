@@ -44,6 +44,8 @@ struct tjg_options {
 	double peer_drift_ppm;
 	uint64_t exchanges;
 	const char *sync_events;
+	const char *pcap;       /* ncat: also write the capture here (NULL: none) */
+	int64_t pcap_offset;    /* its clock minus the trace's, ns */
 };
 
 /* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
