@@ -78,7 +78,7 @@ check_match "no drift: 406 packets matched" ", 406 packets matched$" "$l2"
 "$TJGEN" -q --scenario two-hosts -o "$TMP/inet" --clock-offset -$OFF --clock-drift -12.25 --sync-events inet-sock
 check_eq "inet-sock: babeltrace2 sees the addon events" "406 406" \
 	"$(babeltrace2 "$TMP/inet" | grep -c ' inet_sock_local_out: { cpu_id') $(babeltrace2 "$TMP/inet" | grep -c ' inet_sock_local_in: { cpu_id')"
-"$TJCONV" "$TMP/inet" --clock-seconds -o "$TMP/inet.txt" 2> "$TMP/inet.err"
+"$TJCONV" "$TMP/inet" --summary --clock-seconds -o "$TMP/inet.txt" 2> "$TMP/inet.err"
 l3=$(grep "sync: '.* -> " "$TMP/inet.err")
 check_match "inet-sock: the sync line, 406 packets matched" "$LINE_RE" "$l3"
 check "inet-sock: slope within 1e-6: $($SC summary "$l3" -$OFF -12.25)" $SC summary "$l3" -$OFF -12.25
