@@ -12,6 +12,7 @@
 #include "discovery.h"
 #include "error.h"
 #include "fields.h"
+#include "live.h"
 #include "reader_impl.h"
 #include "strvec.h"
 
@@ -121,6 +122,14 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 		free(r);
 		return TJ_ENOMEM;
 	}
+	if (tj_live_is_url(path)) {
+		/* lttng-relayd's sessions instead of trace folders (live.c) */
+		jobs = 1;
+		rc = tj_live_open_sources(r);
+		if (rc)
+			goto fail;
+		goto sources_added;
+	}
 	rc = tj_discover_traces(path, &dirs);
 	if (rc)
 		goto fail;
@@ -152,6 +161,7 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 			goto fail;
 		r->nups += bt_component_source_get_output_port_count(r->comps[i]);
 	}
+sources_added:
 	r->ups = calloc(r->nups ? r->nups : 1, sizeof(*r->ups));
 	if (!r->ups || tj_merge_init(&r->merge, r->nups)) {
 		rc = TJ_ENOMEM;
