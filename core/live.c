@@ -198,17 +198,26 @@ static int check_session(const bt_plugin *ctf, const struct live_url *u)
 		return TJ_EIO;
 	struct tj_sbuf offered = {0};
 	uint64_t n = bt_value_array_get_length(list);
-	int found = 0;
-	for (uint64_t i = 0; i < n && !found; i++) {
+	const bt_value *match = NULL;
+	for (uint64_t i = 0; i < n && !match; i++) {
 		const bt_value *e = bt_value_array_borrow_element_by_index_const(list, i);
 		const char *h = entry_str(e, "target-hostname"), *s = entry_str(e, "session-name");
-		found = strcmp(h, u->host) == 0 && strcmp(s, u->session) == 0;
+		if (strcmp(h, u->host) == 0 && strcmp(s, u->session) == 0)
+			match = e;
 		tj_sbuf_printf(&offered, "%s'%s/%s'", offered.len ? ", " : "", h, s);
 	}
+	int found = match != NULL;
 	if (!found)
 		tj_error_append("the relay '%s' has no session '%s' of host '%s' (it offers %s)",
 				u->relay, u->session, u->host,
 				offered.len ? offered.data : "none");
+	else if (entry_uint(match, "client-count") > 0) {
+		/* lttng-relayd serves a session to one viewer at a time */
+		tj_error_append("the session '%s' of host '%s' on the relay '%s' already has a "
+				"viewer (the relay serves one at a time)", u->session, u->host,
+				u->relay);
+		found = 0;
+	}
 	tj_sbuf_release(&offered);
 	bt_value_put_ref(list);
 	return found ? TJ_OK : TJ_EINVAL;
