@@ -145,19 +145,27 @@ static struct tj_merge_key head_key(const struct tj_reader *r, const struct upst
 /* Pull every upstream to its first timed message, without a callback. */
 static int prime(struct tj_reader *r)
 {
+	int again = 0;
 	r->streams.priming = 1;
 	for (size_t i = 0; i < r->nups; i++) {
 		if (r->ups[i].primed)
 			continue;
 		int rc = fill_head(r, &r->ups[i]);
+		if (rc == STEP_AGAIN) {
+			/* a live source with nothing yet: ask the others too (each
+			 * attaches to its session on its first pull), then wait */
+			again = 1;
+			continue;
+		}
 		if (rc) {
-			/* STEP_AGAIN: a live source, the next consume goes on here */
 			r->streams.priming = 0;
 			return rc;
 		}
 		r->ups[i].primed = 1;
 	}
 	r->streams.priming = 0;
+	if (again)
+		return STEP_AGAIN;
 	if (r->ntraces > 1 && !r->trace_rank &&
 	    !(r->trace_rank = tj_trace_slots_rank(r->traces, r->ntraces, r->input)))
 		return TJ_ENOMEM;
