@@ -289,7 +289,8 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if (tj_reader_is_live(reader))
 		tj_reader_set_live_flush(reader, flush_output, &run);
-	if ((rc = tj_reader_start(reader)))
+	/* A live session lost before its first event: an empty finished output. */
+	if ((rc = read_rc = tj_reader_start(reader)) && !tj_reader_is_live(reader))
 		goto out;
 	tj_identity_lookahead_done(run.identity);
 	run.info = *tj_reader_borrow_info(reader);
@@ -297,7 +298,8 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = begin_plugins(&run)))
 		goto out;
-	read_rc = tj_reader_run(reader, &cb, run.filt.end_ts);
+	if (read_rc == TJ_OK)
+		read_rc = tj_reader_run(reader, &cb, run.filt.end_ts);
 	/* A live session lost midway still gets a finished output of what
 	 * arrived; the run fails afterwards with the reader's cause. */
 	if ((rc = read_rc) && !tj_reader_is_live(reader))
