@@ -73,6 +73,8 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fputs("usage: tjconv [OPTIONS] TRACE_DIR\n"
+	      "       tjconv [OPTIONS] net://HOST[:PORT]/host/HOSTNAME/SESSION...   (live)\n"
+	      "       tjconv net://HOST[:PORT]   (the relay's sessions)\n"
 	      "       tjconv list-plugins [-v] [--plugin-path DIR]   (-v: ABI, subscriptions)\n"
 	      "       tjconv new-plugin NAME [--exporter] [--dir DIR]\n"
 	      "\n"
