@@ -41,6 +41,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_VERSION,
 	OPT_EVENTS,
+	OPT_FOLLOW,
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +64,7 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
+	{"follow", no_argument, NULL, OPT_FOLLOW},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -97,6 +99,7 @@ static void usage(FILE *f)
 	      "      --disable NAME      do not run this analyzer\n"
 	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
 	      "      --jobs N            decode streams in N threads (default 1)\n"
+	      "      --follow            rotated session: wait for new chunks (until Ctrl-C)\n"
 	      "      --summary           analyzers print their summaries on stderr (IRQ and\n"
 	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
@@ -243,6 +246,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			rc = parse_int("--jobs", optarg, 1, 256, &v);
 			if (rc == TJ_OK)
 				o->jobs = (int)v;
+			break;
+		case OPT_FOLLOW:
+			o->follow = 1;
 			break;
 		case OPT_EVENTS:
 			if (!tj_options_events_valid(optarg)) {

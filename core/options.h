@@ -29,6 +29,7 @@ struct tj_options {
 	int quiet;            /* -1 unset */
 	int summary;          /* -1 unset, 1: analyzers print their summaries */
 	char *events;         /* --events all|unanalyzed|none (exporters); NULL unset */
+	int follow;           /* --follow: a rotated session's new chunks too */
 
 	char **plugin_paths;  /* --plugin-path, in order */
 	size_t nplugin_paths;

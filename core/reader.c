@@ -16,6 +16,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "bt_errors.h"
+#include "chunks.h"
 #include "error.h"
 #include "live.h"
 #include "reader_impl.h"
@@ -392,9 +393,25 @@ int tj_reader_run(struct tj_reader *r, const struct tj_reader_callbacks *cb, int
 		sync_descs(r);
 		return rc < 0 ? rc : TJ_OK;
 	}
-	while (rc == TJ_OK && !r->ended && !r->paused)
+	for (;;) {
+		while (rc == TJ_OK && !r->ended && !r->paused)
+			rc = graph_step(r);
+		if (rc || !r->ended || !r->chunks)
+			return rc;
+		/* a rotated session: on to the next chunk, which primes like the
+		 * first and hands over what priming held */
+		rc = tj_chunks_next(r);
+		if (rc <= 0)
+			return rc;
+		r->ended = r->started = r->prime_done = 0;
 		rc = graph_step(r);
-	return rc;
+		if (rc)
+			return rc;
+		r->started = 1;
+		rc = deliver_held(r);
+		if (rc)
+			return rc > 0 ? TJ_OK : rc;
+	}
 }
 
 const struct tj_trace_info *tj_reader_borrow_info(const struct tj_reader *r)

@@ -34,6 +34,8 @@ struct upstream {
  * upstream has nothing yet (fill_head returns it too) */
 enum { STEP_END = 1, STEP_PAUSE = 2, STEP_AGAIN = 3 };
 
+struct tj_chunks;
+
 struct tj_reader {
 	char *input;
 	const bt_plugin *ctf_plugin;
@@ -67,6 +69,8 @@ struct tj_reader {
 	int64_t stop_ts;
 	int cb_status;          /* our own failure inside consume */
 	int paused, ended;      /* the graph: stopped for now, finished */
+
+	struct tj_chunks *chunks; /* a rotated session read chunk by chunk (chunks.c) */
 
 	/* live sessions (live.c) */
 	int live;               /* the sources are source.ctf.lttng-live */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bt_errors.h"
+#include "chunks.h"
 #include "discovery.h"
 #include "error.h"
 #include "fields.h"
@@ -130,6 +131,13 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 			goto fail;
 		goto sources_added;
 	}
+	if (tj_chunks_wanted(path)) {
+		/* archives/ of a rotated session: one chunk's graph at a time */
+		rc = tj_chunks_open(r);
+		if (rc)
+			goto fail;
+		goto graph_ready;
+	}
 	rc = tj_discover_traces(path, &dirs);
 	if (rc)
 		goto fail;
@@ -185,6 +193,7 @@ sources_added:
 	rc = jobs > 1 && r->nups > 1 ? setup_workers(r, jobs) : setup_sink(r);
 	if (rc)
 		goto fail;
+graph_ready:
 	for (size_t i = 0; i < r->ntraces; i++)
 		r->descs[i] = r->traces[i].desc;
 	r->info.size = sizeof(r->info);
@@ -220,6 +229,7 @@ void tj_reader_free(struct tj_reader *r)
 	}
 	free(r->kept);
 	free(r->trace_rank);
+	tj_chunks_free(r);
 	for (size_t i = 0; i < r->nups; i++) {
 		struct upstream *up = &r->ups[i];
 		for (uint64_t j = up->pos; !r->workers && j < up->count; j++)

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lttng.sh"
 lt_require
-plan 5
+plan 6
 N=300
 
 lt_host tjrot && lt_prog
@@ -43,4 +43,13 @@ for l in open(sys.argv[1]):
 babeltrace2 "$TMP/rot/archives" >"$TMP/bt.txt" 2>/dev/null
 check "and the same events, in the same order, as babeltrace2 over the chunks" \
 	cmp -s <(events "$TMP/bt.txt") <(events "$TMP/rot.txt")
+# The chunks are one logical trace: one entry in the JSON metadata, named
+# after the first chunk, though the chunks are three folders.
+"$TJCONV" "$TMP/rot" --to chrome-json -o "$TMP/rot.json" 2>/dev/null
+traces=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["metadata"]["traces"]
+print(len(t), "/archives/" in t[0]["path"], t[0]["path"].endswith("ust/uid/0/64-bit"))' "$TMP/rot.json" 2>&1)
+check_eq "the chunks are one logical trace (one trace in the metadata)" "1 True True" "$traces"
 done_testing
