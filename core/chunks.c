@@ -314,8 +314,11 @@ int tj_chunks_open(struct tj_reader *r)
 }
 
 /* --follow: wait until archives/ gets a new entry, or a stop request. */
-static int wait_for_chunk(struct tj_chunks *k)
+static int wait_for_chunk(struct tj_reader *r, struct tj_chunks *k)
 {
+	/* what the chunks so far gave reaches the output before the wait */
+	if (r->live_flush)
+		r->live_flush(r->live_flush_ud);
 	if (k->inotify_fd < 0) {
 		k->inotify_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 		if (k->inotify_fd < 0 ||
@@ -356,7 +359,7 @@ int tj_chunks_next(struct tj_reader *r)
 		int rc;
 		if (k->next >= k->todo.n && (rc = scan(k)))
 			return rc;
-		if (k->next >= k->todo.n && k->follow && (rc = wait_for_chunk(k)))
+		if (k->next >= k->todo.n && k->follow && (rc = wait_for_chunk(r, k)))
 			return rc;
 		if (k->next >= k->todo.n)
 			return 0;

@@ -274,18 +274,18 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = tj_identity_new(&run.identity)))
 		goto out;
-	/* Live or following: Ctrl-C (or SIGTERM) ends the run with the output
-	 * finished. */
-	if (tj_live_is_url(opts->input) || opts->follow > 0)
-		tj_live_catch_stop();
-	if ((rc = tj_reader_open_jobs(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1)))
-		goto out;
 	if (opts->follow > 0 && !tj_chunks_wanted(opts->input) && !tj_live_is_url(opts->input)) {
 		tj_error_append("--follow needs a rotated session folder (one holding archives/) or "
 				"a live session, not '%s'", opts->input);
 		rc = TJ_EINVAL;
 		goto out;
 	}
+	/* Live or following: Ctrl-C (or SIGTERM) ends the run with the output
+	 * finished. */
+	if (tj_live_is_url(opts->input) || opts->follow > 0)
+		tj_live_catch_stop();
+	if ((rc = tj_reader_open_jobs(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1)))
+		goto out;
 	tj_reader_set_follow(reader, opts->follow > 0);
 	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))
 		goto out;
@@ -296,7 +296,7 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 	if (tj_reader_set_lookahead(reader, tj_identity_lookahead, run.identity) != TJ_OK &&
 	    !tj_reader_is_live(reader) && (rc = tj_identity_prescan(run.identity, opts->input)))
 		goto out;
-	if (tj_reader_is_live(reader))
+	if (tj_reader_is_live(reader) || opts->follow > 0)
 		tj_reader_set_live_flush(reader, flush_output, &run);
 	/* A live session lost before its first event: an empty finished output. */
 	if ((rc = read_rc = tj_reader_start(reader)) && !tj_reader_is_live(reader))
