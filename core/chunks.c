@@ -35,6 +35,11 @@ struct tj_chunks {
 	size_t nrel;
 	int follow;
 	int inotify_fd;        /* -1 until following */
+	/* stream classes of read chunks, kept: plugins hold names borrowed
+	 * from their event and field classes (and the classes' parent trace
+	 * classes stay with them) for the whole run */
+	const bt_stream_class **kept;
+	size_t nkept;
 };
 
 int tj_chunks_wanted(const char *path)
@@ -268,7 +273,7 @@ out:
 
 /* Let go of the ended chunk's graph; the stream and class tables forget
  * its libbabeltrace2 objects (their addresses may come back). */
-static void close_chunk(struct tj_reader *r)
+static int close_chunk(struct tj_reader *r)
 {
 	for (size_t i = 0; i < r->nups; i++) {
 		struct upstream *up = &r->ups[i];
@@ -282,12 +287,26 @@ static void close_chunk(struct tj_reader *r)
 	r->ups = NULL;
 	r->nups = 0;
 	tj_merge_release(&r->merge);
+	struct tj_chunks *k = r->chunks;
+	for (size_t i = 0; i < r->streams.classes.nscs; i++) {
+		struct tj_sclass *sc = r->streams.classes.scs[i];
+		if (!sc->bt)
+			continue;
+		const bt_stream_class **v = realloc(k->kept, (k->nkept + 1) * sizeof(*v));
+		if (!v)
+			return TJ_ENOMEM; /* the graph stays, so nothing dangles */
+		k->kept = v;
+		k->kept[k->nkept++] = sc->bt;
+		bt_stream_class_get_ref(sc->bt);
+	}
+	/* taken before the graph goes, the references above keep the classes */
 	bt_graph_put_ref(r->graph);
 	r->graph = NULL;
 	for (size_t i = 0; i < r->streams.n; i++)
 		r->streams.v[i]->bt = NULL;
 	for (size_t i = 0; i < r->streams.classes.nscs; i++)
 		r->streams.classes.scs[i]->bt = NULL;
+	return TJ_OK;
 }
 
 int tj_chunks_open(struct tj_reader *r)
@@ -354,9 +373,10 @@ static int wait_for_chunk(struct tj_reader *r, struct tj_chunks *k)
 int tj_chunks_next(struct tj_reader *r)
 {
 	struct tj_chunks *k = r->chunks;
-	close_chunk(r);
+	int rc = close_chunk(r);
+	if (rc)
+		return rc;
 	for (;;) {
-		int rc;
 		if (k->next >= k->todo.n && (rc = scan(k)))
 			return rc;
 		if (k->next >= k->todo.n && k->follow && (rc = wait_for_chunk(r, k)))
@@ -378,6 +398,9 @@ void tj_chunks_free(struct tj_reader *r)
 		return;
 	if (k->inotify_fd >= 0)
 		close(k->inotify_fd);
+	for (size_t i = 0; i < k->nkept; i++)
+		bt_stream_class_put_ref(k->kept[i]);
+	free(k->kept);
 	for (size_t i = 0; i < k->nrel; i++)
 		free(k->rel[i]);
 	free(k->rel);
