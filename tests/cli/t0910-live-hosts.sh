@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lttng.sh"
 lt_require
-plan 9
+plan 10
 N=200
 
 lt_relayd && lt_host tjalpha && lt_host tjbeta && lt_prog
@@ -25,8 +25,17 @@ attached() { [ "$(lt_clients fleet | sort | tr '\n' ' ')" = "1 1 " ] &&
 	[ "$(lt_clients fleetj | sort | tr '\n' ' ')" = "1 1 " ]; }
 check "one tjconv run is attached to both hosts' sessions (twice)" lt_wait_for 30 attached
 
+# One event from beta first: a session has streams only once an app
+# registered, and until then nothing can say it is quiet.
+lt_in tjbeta "$LT_PROG" 1 b0 >/dev/null
 for phase in tjalpha:a1 tjbeta:b1 tjalpha:a2 tjbeta:b2; do
 	lt_in "${phase%%:*}" "$LT_PROG" "$N" "${phase#*:}" >/dev/null
+	if [ "$phase" = tjalpha:a1 ]; then
+		# beta has sent nothing yet: its relay's "inactive until" beacons
+		# let alpha's events through, in time order, without waiting
+		a1_out() { [ "$(grep -c 'tag = "a1"' "$TMP/fleet.txt")" = "$N" ]; }
+		check "alpha's events come out while beta is quiet" lt_wait_for 30 a1_out
+	fi
 done
 lt_in tjalpha timeout 60 lttng destroy --all >/dev/null
 lt_in tjbeta timeout 60 lttng destroy --all >/dev/null
@@ -49,11 +58,11 @@ print("\n".join(out))' "$1"; }
 triples "$TMP/fleet.txt" >"$TMP/tj.seq"
 babeltrace2 "$LT_RELAY_OUT"/tjalpha/fleet-* "$LT_RELAY_OUT"/tjbeta/fleet-* >"$TMP/bt.txt" 2>"$TMP/bt.err"
 triples "$TMP/bt.txt" >"$TMP/bt.seq"
-check_eq "every event of both hosts arrived, time never goes back" "$((4 * N)) back=0" "$(head -1 "$TMP/tj.seq")"
+check_eq "every event of both hosts arrived, time never goes back" "$((4 * N + 1)) back=0" "$(head -1 "$TMP/tj.seq")"
 check "the text has babeltrace2's sequence (host, tag, seq) line for line" cmp -s "$TMP/bt.seq" "$TMP/tj.seq"
 phases=$(sed 1d "$TMP/tj.seq" | cut -d/ -f1,2 | uniq | tr '\n' ' ')
 check_eq "the phases come in time order, each under its host" \
-	"tjalpha/a1 tjbeta/b1 tjalpha/a2 tjbeta/b2 " "$phases"
+	"tjbeta/b0 tjalpha/a1 tjbeta/b1 tjalpha/a2 tjbeta/b2 " "$phases"
 
 # Chrome JSON: the ticks of a host sit in processes named after it, and no
 # process holds ticks of two hosts.
@@ -69,7 +78,7 @@ for e in d["traceEvents"]:
 ok = all(names.get(p, "").endswith("(tjalpha)") == (t == {"a"}) and
          names.get(p, "").endswith("(tjbeta)") == (t == {"b"}) for p, t in per_pid.items())
 print(len(per_pid), sum(1 for e in d["traceEvents"] if e.get("name") == "tjlive:tick"), ok)' "$TMP/fleet.json" 2>&1)
-check_eq "Chrome JSON: 4 processes (2 per host), every tick, each under its host" "4 $((4 * N)) True" "$groups"
+check_eq "Chrome JSON: 5 processes (one per program run), every tick, each under its host" "5 $((4 * N + 1)) True" "$groups"
 hosts=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))

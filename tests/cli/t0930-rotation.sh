@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lttng.sh"
 lt_require
-plan 6
+plan 7
 N=300
 
 lt_host tjrot && lt_prog
@@ -21,8 +21,14 @@ check "a whole and a rotated session record the same program" local_session whol
 local_session rot
 for tag in p1 p2 p3; do
 	lt_in tjrot "$LT_PROG" "$N" "$tag" >/dev/null
+	[ "$tag" = p3 ] && break
 	lt_in tjrot lttng rotate rot >/dev/null
 done
+# p3 is in the chunk being written: only the completed chunks are read.
+"$TJCONV" "$TMP/rot" >"$TMP/partial.txt" 2>"$TMP/partial.err"; rc=$?
+tags=$(grep -o 'tag = "p[0-9]"' "$TMP/partial.txt" | sort | uniq -c | awk '{print $1 "x" $4}' | tr -d '"' | tr '\n' ' ')
+check_eq "while the session runs, the completed chunks only (exit 0)" "0 ${N}xp1 ${N}xp2 " "$rc $tags"
+lt_in tjrot lttng rotate rot >/dev/null
 lt_in tjrot lttng destroy --all >/dev/null
 chunks=$(find "$TMP/rot/archives" -mindepth 1 -maxdepth 1 -type d | wc -l)
 check "the rotated session has its chunks under archives/" test "$chunks" -ge 3
