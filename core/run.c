@@ -324,6 +324,9 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		       "holds none", opts->begin ? " --begin '" : "", opts->begin ? opts->begin : "",
 		       opts->begin ? "'" : "", opts->end ? " --end '" : "",
 		       opts->end ? opts->end : "", (unsigned long long)run.stats.events);
+	if (tj_live_stop_requested())
+		tj_log(TJ_LOG_NOTICE, NULL, "stopped on request after %llu events; the output "
+		       "holds everything read until then", (unsigned long long)run.stats.events);
 	struct tj_output *out = run.out;
 	run.out = NULL;
 	rc = tj_output_commit(out);
