@@ -3,8 +3,8 @@
  * output folder): each host gets its own process group.  Thread and process
  * ids of host k > 0 (hosts ranked by name) are moved up by k * 2^22, above
  * any Linux pid (pid_max is at most 2^22), so that pid 1234 of two hosts
- * are two processes; each process is named after its host and labelled
- * with it.  A single-host trace keeps its ids as they are.
+ * are two processes; each process is named after its host.  A single-host
+ * trace keeps its ids as they are.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,6 +15,9 @@
 #include "cj.h"
 
 #define CJ_HOST_STRIDE (INT32_C(1) << 22)
+/* Hosts past this rank keep their ids: 200 * 2^22 stays below the
+ * synthetic track ids (TID_STATE_BASE + tid < TID_IDLE_BASE). */
+#define CJ_MAX_HOST_RANK 200
 
 static int by_name(const void *a, const void *b)
 {
@@ -63,7 +66,8 @@ int cj_hosts_init(struct cj *c, const struct tj_trace_info *info)
 int cj_hosts_place(struct cj *c, const struct tj_event *ev, struct tj_record *r)
 {
 	uint32_t t = ev->cls ? ev->cls->trace_index : 0;
-	if (!c->multi_host || t >= c->nhost_traces || ev->pid < 0)
+	if (!c->multi_host || t >= c->nhost_traces || ev->pid < 0 ||
+	    c->host_rank[t] >= CJ_MAX_HOST_RANK)
 		return TJ_OK;
 	int32_t off = (int32_t)c->host_rank[t] * CJ_HOST_STRIDE;
 	if (ev->pid >= CJ_HOST_STRIDE || ev->tid >= CJ_HOST_STRIDE)
