@@ -324,6 +324,9 @@ static int graph_step(struct tj_reader *r)
 		tj_live_idle(r);
 		return TJ_OK;
 	}
+	/* live: what one batch delivered reaches the output at once */
+	if (r->live && st == BT_GRAPH_RUN_ONCE_STATUS_OK && r->live_flush)
+		r->live_flush(r->live_flush_ud);
 	if (r->live && tj_live_stop_requested() && !r->cb_status) {
 		bt_current_thread_clear_error();
 		r->ended = 1;
