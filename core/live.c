@@ -17,6 +17,7 @@
 #include "bt_errors.h"
 #include "error.h"
 #include "live.h"
+#include "log.h"
 #include "reader_impl.h"
 #include "sbuf.h"
 
@@ -184,7 +185,7 @@ int tj_live_list_sessions(const char *url)
 		       (unsigned long long)entry_uint(e, "client-count"));
 	}
 	if (n == 0)
-		fprintf(stderr, "tjconv: the relay '%s' offers no session\n", u.relay);
+		tj_log(TJ_LOG_NOTICE, NULL, "the relay '%s' offers no session", u.relay);
 	bt_value_put_ref(list);
 	bt_plugin_put_ref(ctf);
 	return TJ_OK;

@@ -8,12 +8,15 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lttng.sh"
 lt_require
-plan 18
+plan 19
 N=3000
 
 check "the relay starts on free loopback ports" lt_relayd
 check "a session daemon starts as host tjhosta" lt_host tjhosta
 check "the traced program compiles" lt_prog
+out=$("$TJCONV" "net://127.0.0.1:$LT_LIVE" 2>&1); rc=$?
+check_eq "a relay without sessions: a notice, exit 0" \
+	"tjconv: notice: the relay 'net://127.0.0.1:$LT_LIVE' offers no session rc=0" "$out rc=$rc"
 check "live sessions s1 and s1j are created and started" lt_session tjhosta s1
 lt_session tjhosta s1j
 URL=net://127.0.0.1:$LT_LIVE/host/tjhosta/s1
