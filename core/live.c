@@ -362,6 +362,8 @@ void tj_live_interrupt_graph(bt_graph *g)
 void tj_live_catch_stop(void)
 {
 	struct sigaction sa;
+	if (catching)
+		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -373,11 +375,11 @@ void tj_live_catch_stop(void)
 
 void tj_live_release_stop(void)
 {
-	if (!catching)
-		return;
-	sigaction(SIGINT, &saved_int, NULL);
-	sigaction(SIGTERM, &saved_term, NULL);
-	catching = 0;
+	if (catching) {
+		sigaction(SIGINT, &saved_int, NULL);
+		sigaction(SIGTERM, &saved_term, NULL);
+		catching = 0;
+	}
 	bt_interrupter_put_ref(stop_interrupter);
 	stop_interrupter = NULL;
 }

@@ -280,15 +280,16 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		rc = TJ_EINVAL;
 		goto out;
 	}
-	/* Live or following: Ctrl-C (or SIGTERM) ends the run with the output
-	 * finished. */
-	if (tj_live_is_url(opts->input) || opts->follow > 0)
-		tj_live_catch_stop();
 	if ((rc = tj_reader_open_jobs(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1)))
 		goto out;
 	tj_reader_set_follow(reader, opts->follow > 0);
 	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))
 		goto out;
+	/* Live or following: Ctrl-C (or SIGTERM) ends the run with the output
+	 * finished, not removed (installed after the output opened, so that it
+	 * is this handler that runs; the previous one comes back at the end). */
+	if (tj_live_is_url(opts->input) || opts->follow > 0)
+		tj_live_catch_stop();
 	if ((rc = init_plugins(&run)))
 		goto out;
 	/* Learn identities ahead: in the reader's own start when it can, else

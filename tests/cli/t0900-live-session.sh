@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/lttng.sh"
 lt_require
-plan 19
+plan 20
 N=3000
 
 check "the relay starts on free loopback ports" lt_relayd
@@ -88,4 +88,19 @@ d = json.load(open(sys.argv[1]))
 print(d["metadata"]["events"] == sum(1 for e in d["traceEvents"] if e.get("name") == "tjlive:tick"))' "$TMP/int.json" 2>&1)
 check_eq "after SIGINT: exit 0 and a complete Chrome JSON of what arrived" "0 True" "$rc $ticks"
 lt_in tjhosta timeout 60 lttng destroy s2 >/dev/null
+
+# Ctrl-C before anything arrived (the session never had a stream): still
+# a finished, empty document.
+lt_session tjhosta s3
+"$TJCONV" "net://127.0.0.1:$LT_LIVE/host/tjhosta/s3" --to chrome-json -o "$TMP/empty.json" 2>"$TMP/empty.err" &
+tj_empty=$!
+lt_wait_for 30 lt_clients_are s3 1
+kill -INT "$tj_empty"
+wait "$tj_empty"; rc=$?
+doc=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["metadata"]["events"], len([e for e in d["traceEvents"] if e.get("ph") != "M"]))' "$TMP/empty.json" 2>&1)
+check_eq "SIGINT while waiting for a first event: exit 0, a valid empty Chrome JSON" "0 0 0" "$rc $doc"
+lt_in tjhosta timeout 60 lttng destroy s3 >/dev/null
 done_testing
