@@ -120,6 +120,8 @@ static bt_component_class_sink_consume_method_status sink_consume(bt_self_compon
 	int rc = ops->consume(ops->ud);
 	if (rc < 0)
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	if (rc == TJ_SINK_AGAIN)
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
 	return rc == TJ_SINK_END ? BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END
 				 : BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
 }

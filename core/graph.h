@@ -15,6 +15,8 @@
 
 /* What tj_sink_ops.consume returns besides TJ_OK (call again) and errors. */
 #define TJ_SINK_END 1
+/* ... and: nothing to do until a (live) source has data. */
+#define TJ_SINK_AGAIN 2
 
 struct tj_sink_ops {
 	void *ud;

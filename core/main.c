@@ -14,8 +14,10 @@
 
 #include "core.h"
 #include "error.h"
+#include "live.h"
 #include "log.h"
 #include "new_plugin.h"
+#include "sbuf.h"
 #include "options.h"
 #include "run.h"
 #include "timefmt.h"
@@ -42,6 +44,7 @@ enum {
 	OPT_SYNC,
 	OPT_PCAP,
 	OPT_PCAP_OFFSET,
+	OPT_FOLLOW,
 };
 
 static const struct option long_opts[] = {
@@ -67,6 +70,7 @@ static const struct option long_opts[] = {
 	{"sync", required_argument, NULL, OPT_SYNC},
 	{"pcap", required_argument, NULL, OPT_PCAP},
 	{"pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET},
+	{"follow", no_argument, NULL, OPT_FOLLOW},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -77,6 +81,8 @@ static const struct option long_opts[] = {
 static void usage(FILE *f)
 {
 	fputs("usage: tjconv [OPTIONS] TRACE_DIR\n"
+	      "       tjconv [OPTIONS] net://HOST[:PORT]/host/HOSTNAME/SESSION...   (live)\n"
+	      "       tjconv net://HOST[:PORT]   (the relay's sessions)\n"
 	      "       tjconv list-plugins [-v] [--plugin-path DIR]   (-v: ABI, subscriptions)\n"
 	      "       tjconv new-plugin NAME [--exporter] [--dir DIR]\n"
 	      "\n"
@@ -99,6 +105,7 @@ static void usage(FILE *f)
 	      "      --disable NAME      do not run this analyzer\n"
 	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
 	      "      --jobs N            decode streams in N threads (default 1)\n"
+	      "      --follow            rotated session: wait for new chunks (until Ctrl-C)\n"
 	      "      --summary           analyzers print their summaries on stderr (IRQ and\n"
 	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
@@ -159,6 +166,25 @@ static int set_string(char **dst, const char *v)
 
 /* Returns TJ_OK, TJ_EINVAL (usage, cause appended), or 1 when help/version
  * was printed. */
+/* Several live sessions at once (merged in time): the URLs, space
+ * separated, as live.c reads them. */
+static int join_live_urls(struct tj_options *o, int n, char **urls)
+{
+	struct tj_sbuf all = {0};
+	for (int i = 0; i < n; i++) {
+		if (!tj_live_is_url(urls[i]) || strchr(urls[i], ' ')) {
+			tj_error_append("unexpected argument '%s' (several inputs must all be live "
+					"session URLs, net://...)", urls[i]);
+			tj_sbuf_release(&all);
+			return TJ_EINVAL;
+		}
+		tj_sbuf_printf(&all, "%s%s", i ? " " : "", urls[i]);
+	}
+	int rc = all.data ? set_string(&o->input, all.data) : TJ_ENOMEM;
+	tj_sbuf_release(&all);
+	return rc;
+}
+
 static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plugins)
 {
 	int c, rc = TJ_OK, verbose_seen = 0;
@@ -232,6 +258,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			rc = parse_int("--jobs", optarg, 1, 256, &v);
 			if (rc == TJ_OK)
 				o->jobs = (int)v;
+			break;
+		case OPT_FOLLOW:
+			o->follow = 1;
 			break;
 		case OPT_EVENTS:
 			if (!tj_options_events_valid(optarg)) {
@@ -326,6 +355,8 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		tj_error_append("no trace given (usage: tjconv [OPTIONS] TRACE_DIR; see --help)");
 		return TJ_EINVAL;
 	}
+	if (optind + 1 < argc && tj_live_is_url(argv[optind]))
+		return join_live_urls(o, argc - optind, argv + optind);
 	if (optind + 1 < argc) {
 		tj_error_append("unexpected argument '%s' (one trace directory at a time)",
 				argv[optind + 1]);
@@ -532,6 +563,14 @@ int main(int argc, char **argv)
 		tj_error_print(stderr, "tjconv");
 		tj_options_release(&opts);
 		return 2;
+	}
+	if (!list && tj_live_is_relay_only(opts.input)) {
+		/* tjconv net://HOST[:PORT]: what the relay offers */
+		rc = tj_live_list_sessions(opts.input);
+		if (rc)
+			tj_error_print(stderr, "tjconv");
+		tj_options_release(&opts);
+		return rc == TJ_OK ? 0 : 1;
 	}
 	rc = tj_plugin_set_load(&set, opts.plugin_paths, opts.nplugin_paths);
 	if (rc == TJ_OK && list) {

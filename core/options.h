@@ -30,6 +30,7 @@ struct tj_options {
 	int summary;          /* -1 unset, 1: analyzers print their summaries */
 	char *events;         /* --events all|unanalyzed|none (exporters); NULL unset */
 	int sync;             /* --sync: -1 unset (auto), 0 off, 1 auto */
+	int follow;           /* --follow: a rotated session's new chunks too */
 
 	char **plugin_paths;  /* --plugin-path, in order */
 	size_t nplugin_paths;

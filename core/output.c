@@ -324,6 +324,13 @@ int tj_output_write(struct tj_output *out, const void *data, size_t len)
 	return TJ_OK;
 }
 
+int tj_output_flush(struct tj_output *out)
+{
+	if (out->err)
+		return TJ_EIO;
+	return out->len ? flush_buf(out) : TJ_OK;
+}
+
 int tj_output_commit(struct tj_output *out)
 {
 	char ebuf[128];

@@ -23,6 +23,9 @@ enum tj_output_compress {
 int tj_output_open(struct tj_output **out, const char *path, int compress);
 /* Buffered write. */
 int tj_output_write(struct tj_output *out, const void *data, size_t len);
+/* Write out what is buffered (a live run shows what arrived); TJ_OK or
+ * the first write failure. */
+int tj_output_flush(struct tj_output *out);
 /* Flush, close and rename the temporary file into place; frees out. */
 int tj_output_commit(struct tj_output *out);
 /* Close and remove the temporary file (stdout: flush only); frees out. */

@@ -16,7 +16,9 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "bt_errors.h"
+#include "chunks.h"
 #include "error.h"
+#include "live.h"
 #include "reader_impl.h"
 
 /* ------------------------------------------------------------------ */
@@ -70,6 +72,10 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 		while (up->pos < up->count) {
 			const bt_message *m = up->msgs[up->pos];
 			int64_t ts = up->batch ? up->batch->ts[up->pos] : tj_message_ts(m);
+			/* A live source's "nothing before T" orders like a message at T
+			 * (and is dropped when its turn comes): the others may go on. */
+			if (ts == TJ_TS_NONE && r->live)
+				ts = tj_live_inactivity_ts(m);
 			if (ts != TJ_TS_NONE) {
 				up->head_ts = r->xf ? tj_clock_xform_apply(&r->xf[up->c.trace_index], ts) : ts;
 				return TJ_OK;
@@ -101,14 +107,29 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 			return TJ_OK;
 		case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
 			up->count = 0;
+			/* A live source has nothing yet: the merge cannot know what
+			 * comes first, so everything waits (see tj_live_idle). */
+			if (r->live)
+				return STEP_AGAIN;
 			continue;
 		case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
 			up->count = 0;
 			return TJ_ENOMEM;
 		default:
 			up->count = 0;
+			if (r->live && tj_live_stop_requested()) {
+				/* interrupted on purpose: the run ends as if the session had */
+				bt_current_thread_clear_error();
+				up->ended = 1;
+				return TJ_OK;
+			}
 			tj_bt_error_take();
-			tj_error_append("cannot read stream '%s'", up->c.port_name);
+			if (r->live)
+				tj_error_append("lost the live session '%s' (did the relay or the "
+						"session daemon stop?)",
+						r->traces[up->c.trace_index].path);
+			else
+				tj_error_append("cannot read stream '%s'", up->c.port_name);
 			return TJ_EIO;
 		}
 	}
@@ -125,15 +146,27 @@ static struct tj_merge_key head_key(const struct tj_reader *r, const struct upst
 /* Pull every upstream to its first timed message, without a callback. */
 static int prime(struct tj_reader *r)
 {
+	int again = 0;
 	r->streams.priming = 1;
 	for (size_t i = 0; i < r->nups; i++) {
+		if (r->ups[i].primed)
+			continue;
 		int rc = fill_head(r, &r->ups[i]);
+		if (rc == STEP_AGAIN) {
+			/* a live source with nothing yet: ask the others too (each
+			 * attaches to its session on its first pull), then wait */
+			again = 1;
+			continue;
+		}
 		if (rc) {
 			r->streams.priming = 0;
 			return rc;
 		}
+		r->ups[i].primed = 1;
 	}
 	r->streams.priming = 0;
+	if (again)
+		return STEP_AGAIN;
 	if (r->ntraces > 1 && !r->trace_rank &&
 	    !(r->trace_rank = tj_trace_slots_rank(r->traces, r->ntraces, r->input)))
 		return TJ_ENOMEM;
@@ -142,6 +175,7 @@ static int prime(struct tj_reader *r)
 			tj_merge_push(&r->merge, (uint32_t)i, head_key(r, &r->ups[i]));
 	int64_t h = tj_merge_peek(&r->merge);
 	r->info.first_ts = h >= 0 ? tj_merge_borrow_key(&r->merge, (uint32_t)h)->ts : TJ_TS_NONE;
+	r->prime_done = 1;
 	return TJ_OK;
 }
 
@@ -150,7 +184,8 @@ static int advance(struct tj_reader *r, struct upstream *up)
 {
 	int rc = fill_head(r, up);
 	if (rc > 0) {
-		/* TJ_DONE from an untimed message's callback: finish later. */
+		/* TJ_DONE from an untimed message's callback, or STEP_AGAIN from a
+		 * live source: finish later. */
 		r->refill = up - r->ups;
 		return rc;
 	}
@@ -174,7 +209,7 @@ static int merge_step(struct tj_reader *r)
 		r->refill = -1;
 		rc = advance(r, up);
 		if (rc)
-			return rc > 0 ? STEP_PAUSE : rc;
+			return rc == STEP_AGAIN ? rc : rc > 0 ? STEP_PAUSE : rc;
 	}
 	int64_t h = tj_merge_peek(&r->merge);
 	if (h < 0)
@@ -196,7 +231,7 @@ static int merge_step(struct tj_reader *r)
 	if (rc)
 		return rc;
 	rc = advance(r, up);
-	return rc > 0 ? STEP_PAUSE : rc;
+	return rc == STEP_AGAIN ? rc : rc > 0 ? STEP_PAUSE : rc;
 }
 
 /* What priming held back, then the batches it kept for that. */
@@ -244,6 +279,8 @@ int tj_reader_consume(void *ud)
 	}
 	if (rc == STEP_END)
 		return TJ_SINK_END;
+	if (rc == STEP_AGAIN)
+		return TJ_SINK_AGAIN;
 	if (rc == STEP_PAUSE)
 		r->paused = 1;
 	return TJ_OK;
@@ -273,9 +310,25 @@ static void sync_descs(struct tj_reader *r)
 /* One bt_graph_run_once (our sink consumes once); TJ_OK also at the end. */
 static int graph_step(struct tj_reader *r)
 {
+	if (r->live && tj_live_stop_requested()) {
+		r->ended = 1;
+		return TJ_OK;
+	}
 	bt_graph_run_once_status st = bt_graph_run_once(r->graph);
 	sync_descs(r);
 	if (st == BT_GRAPH_RUN_ONCE_STATUS_END) {
+		r->ended = 1;
+		return TJ_OK;
+	}
+	if (r->live && st == BT_GRAPH_RUN_ONCE_STATUS_AGAIN) {
+		tj_live_idle(r);
+		return TJ_OK;
+	}
+	/* live: what one batch delivered reaches the output at once */
+	if (r->live && st == BT_GRAPH_RUN_ONCE_STATUS_OK && r->live_flush)
+		r->live_flush(r->live_flush_ud);
+	if (r->live && tj_live_stop_requested() && !r->cb_status) {
+		bt_current_thread_clear_error();
 		r->ended = 1;
 		return TJ_OK;
 	}
@@ -294,7 +347,7 @@ static int graph_step(struct tj_reader *r)
 int tj_reader_set_lookahead(struct tj_reader *r, tj_lookahead_fn fn, void *ud)
 {
 	/* --jobs: the sources live in the workers' graphs (see identity.c). */
-	if (r->workers || r->started)
+	if (r->workers || r->started || r->live)
 		return TJ_EINVAL;
 	r->la_fn = fn;
 	r->la_ud = ud;
@@ -368,6 +421,9 @@ int tj_reader_start(struct tj_reader *r)
 		/* Iterators exist only inside a running graph: one run_once, whose
 		 * consume primes and returns. */
 		rc = graph_step(r);
+		/* A live source may have nothing yet: wait for every first message. */
+		while (rc == TJ_OK && r->live && !r->prime_done && !r->ended)
+			rc = graph_step(r);
 	}
 	sync_descs(r);
 	if (rc == TJ_OK)
@@ -393,9 +449,25 @@ int tj_reader_run(struct tj_reader *r, const struct tj_reader_callbacks *cb, int
 		sync_descs(r);
 		return rc < 0 ? rc : TJ_OK;
 	}
-	while (rc == TJ_OK && !r->ended && !r->paused)
+	for (;;) {
+		while (rc == TJ_OK && !r->ended && !r->paused)
+			rc = graph_step(r);
+		if (rc || !r->ended || !r->chunks)
+			return rc;
+		/* a rotated session: on to the next chunk, which primes like the
+		 * first and hands over what priming held */
+		rc = tj_chunks_next(r);
+		if (rc <= 0)
+			return rc;
+		r->ended = r->started = r->prime_done = 0;
 		rc = graph_step(r);
-	return rc;
+		if (rc)
+			return rc;
+		r->started = 1;
+		rc = deliver_held(r);
+		if (rc)
+			return rc > 0 ? TJ_OK : rc;
+	}
 }
 
 const struct tj_trace_info *tj_reader_borrow_info(const struct tj_reader *r)

@@ -26,11 +26,15 @@ struct upstream {
 	int64_t head_ts;        /* timestamp of msgs[pos] */
 	struct tj_batch *batch; /* --jobs: the worker batch msgs points into */
 	int batch_held;         /* --jobs: batch holds a message priming held */
+	int primed;             /* priming reached its first timed message */
 	struct tj_stream_cursor c;
 };
 
-/* merge_step results besides 0 (go on) and errors */
-enum { STEP_END = 1, STEP_PAUSE = 2 };
+/* merge_step results besides 0 (go on) and errors; STEP_AGAIN: a live
+ * upstream has nothing yet (fill_head returns it too) */
+enum { STEP_END = 1, STEP_PAUSE = 2, STEP_AGAIN = 3 };
+
+struct tj_chunks;
 
 struct tj_reader {
 	char *input;
@@ -66,6 +70,14 @@ struct tj_reader {
 	int64_t stop_ts;
 	int cb_status;          /* our own failure inside consume */
 	int paused, ended;      /* the graph: stopped for now, finished */
+
+	struct tj_chunks *chunks; /* a rotated session read chunk by chunk (chunks.c) */
+
+	/* live sessions (live.c) */
+	int live;               /* the sources are source.ctf.lttng-live */
+	int prime_done;         /* every upstream primed (live: may take waits) */
+	int (*live_flush)(void *ud);
+	void *live_flush_ud;
 };
 
 /* reader.c: what the sink component of a single-threaded reader calls. */

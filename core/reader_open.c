@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "bt_errors.h"
+#include "chunks.h"
 #include "discovery.h"
 #include "error.h"
 #include "fields.h"
+#include "live.h"
 #include "reader_impl.h"
 #include "strvec.h"
 
@@ -121,6 +123,21 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 		free(r);
 		return TJ_ENOMEM;
 	}
+	if (tj_live_is_url(path)) {
+		/* lttng-relayd's sessions instead of trace folders (live.c) */
+		jobs = 1;
+		rc = tj_live_open_sources(r);
+		if (rc)
+			goto fail;
+		goto sources_added;
+	}
+	if (tj_chunks_wanted(path)) {
+		/* archives/ of a rotated session: one chunk's graph at a time */
+		rc = tj_chunks_open(r);
+		if (rc)
+			goto fail;
+		goto graph_ready;
+	}
 	rc = tj_discover_traces(path, &dirs);
 	if (rc)
 		goto fail;
@@ -152,6 +169,7 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 			goto fail;
 		r->nups += bt_component_source_get_output_port_count(r->comps[i]);
 	}
+sources_added:
 	r->ups = calloc(r->nups ? r->nups : 1, sizeof(*r->ups));
 	if (!r->ups || tj_merge_init(&r->merge, r->nups)) {
 		rc = TJ_ENOMEM;
@@ -175,6 +193,7 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 	rc = jobs > 1 && r->nups > 1 ? setup_workers(r, jobs) : setup_sink(r);
 	if (rc)
 		goto fail;
+graph_ready:
 	for (size_t i = 0; i < r->ntraces; i++)
 		r->descs[i] = r->traces[i].desc;
 	r->info.size = sizeof(r->info);
@@ -211,6 +230,7 @@ void tj_reader_free(struct tj_reader *r)
 	free(r->kept);
 	free(r->trace_rank);
 	free(r->xf);
+	tj_chunks_free(r);
 	for (size_t i = 0; i < r->nups; i++) {
 		struct upstream *up = &r->ups[i];
 		for (uint64_t j = up->pos; !r->workers && j < up->count; j++)

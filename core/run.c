@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunks.h"
 #include "error.h"
+#include "live.h"
 #include "log.h"
+#include "output.h"
 #include "reader.h"
 #include "run.h"
 #include "run_state.h"
@@ -199,6 +202,13 @@ static int reader_discard(void *ud, const struct tj_discard *d)
 	return tj_dispatch_discard(ud, d);
 }
 
+/* A live run shows what arrived whenever the relay has nothing new. */
+static int flush_output(void *ud)
+{
+	struct tj_run *run = ud;
+	return run->out ? tj_output_flush(run->out) : TJ_OK;
+}
+
 static int fill_report(struct tj_run *run, const struct tj_reader *reader,
 		       struct tj_run_report *report)
 {
@@ -247,6 +257,7 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 	struct tj_reader *reader = NULL;
 	struct tj_sync *sync = NULL;
 	struct tj_time_spec bspec, espec;
+	int read_rc = TJ_OK;
 	struct tj_reader_callbacks cb = {.ud = &run, .on_class = reader_class,
 					 .on_event = reader_event, .on_discard = reader_discard};
 	int rc;
@@ -265,10 +276,22 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = tj_identity_new(&run.identity)))
 		goto out;
+	if (opts->follow > 0 && !tj_chunks_wanted(opts->input) && !tj_live_is_url(opts->input)) {
+		tj_error_append("--follow needs a rotated session folder (one holding archives/) or "
+				"a live session, not '%s'", opts->input);
+		rc = TJ_EINVAL;
+		goto out;
+	}
 	if ((rc = tj_reader_open_jobs(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1)))
 		goto out;
+	tj_reader_set_follow(reader, opts->follow > 0);
 	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))
 		goto out;
+	/* Live or following: Ctrl-C (or SIGTERM) ends the run with the output
+	 * finished, not removed (installed after the output opened, so that it
+	 * is this handler that runs; the previous one comes back at the end). */
+	if (tj_live_is_url(opts->input) || opts->follow > 0)
+		tj_live_catch_stop();
 	if ((rc = init_plugins(&run)))
 		goto out;
 	/* --sync: the clock transforms, before the reader reads a time. */
@@ -285,9 +308,12 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 	/* Learn identities ahead: in the reader's own start when it can, else
 	 * (--jobs) with a reader of its own. */
 	if (tj_reader_set_lookahead(reader, tj_identity_lookahead, run.identity) != TJ_OK &&
-	    (rc = tj_identity_prescan(run.identity, opts->input)))
+	    !tj_reader_is_live(reader) && (rc = tj_identity_prescan(run.identity, opts->input)))
 		goto out;
-	if ((rc = tj_reader_start(reader)))
+	if (tj_reader_is_live(reader) || opts->follow > 0)
+		tj_reader_set_live_flush(reader, flush_output, &run);
+	/* A live session lost before its first event: an empty finished output. */
+	if ((rc = read_rc = tj_reader_start(reader)) && !tj_reader_is_live(reader))
 		goto out;
 	tj_identity_lookahead_done(run.identity);
 	run.info = *tj_reader_borrow_info(reader);
@@ -295,7 +321,11 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = begin_plugins(&run)))
 		goto out;
-	if ((rc = tj_reader_run(reader, &cb, run.filt.end_ts)))
+	if (read_rc == TJ_OK)
+		read_rc = tj_reader_run(reader, &cb, run.filt.end_ts);
+	/* A live session lost midway still gets a finished output of what
+	 * arrived; the run fails afterwards with the reader's cause. */
+	if ((rc = read_rc) && !tj_reader_is_live(reader))
 		goto out;
 	if ((rc = fill_report(&run, reader, report)))
 		goto out;
@@ -308,10 +338,16 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		       "holds none", opts->begin ? " --begin '" : "", opts->begin ? opts->begin : "",
 		       opts->begin ? "'" : "", opts->end ? " --end '" : "",
 		       opts->end ? opts->end : "", (unsigned long long)run.stats.events);
+	if (tj_live_stop_requested())
+		tj_log(TJ_LOG_NOTICE, NULL, "stopped on request after %llu events; the output "
+		       "holds everything read until then", (unsigned long long)run.stats.events);
 	struct tj_output *out = run.out;
 	run.out = NULL;
 	rc = tj_output_commit(out);
+	if (rc == TJ_OK && read_rc)
+		rc = read_rc;
 out:
+	tj_live_release_stop();
 	if (run.out)
 		tj_output_abort(run.out);
 	if (rc)

@@ -267,6 +267,10 @@ static enum tj_status cj_begin(void *state, const struct tj_trace_info *info)
 						 : 0;
 	if (jsonw_init(&env, 4096, sink_sbuf, c))
 		return TJ_ENOMEM;
+	if (cj_hosts_init(c, info)) {
+		jsonw_release(&env);
+		return TJ_ENOMEM;
+	}
 	cj_doc_env(&env, info, c->base, c->version);
 	jsonw_flush(&env);
 	rc = env.err;
@@ -334,6 +338,7 @@ static void cj_fini(void *state)
 	c->host->sbuf_free(c->env);
 	cj_tracks_release(c);
 	cj_classes_release(c);
+	cj_hosts_release(c);
 	free(c);
 }
 

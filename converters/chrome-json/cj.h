@@ -87,6 +87,11 @@ struct cj {
 	uint64_t shown;         /* events the core handed to on_event */
 	uint64_t recs_since_event; /* records received since the last event */
 	struct cj_class *classes; /* per-class payload handles, freed at fini */
+	/* hosts.c: one process group per host when traces name several */
+	int multi_host;
+	uint32_t nhost_traces;
+	uint32_t *host_rank;    /* by trace index */
+	char **host_names;      /* by trace index */
 	struct {
 		uint64_t event_instants;
 		uint64_t records, spans, states, instants, flows, counters, names, unknown;
@@ -178,6 +183,12 @@ struct cj_class *cj_class_new(struct cj *c, uint32_t n);
 int cj_event_open(struct cj *c, const struct tj_event *ev);
 void cj_event_close(struct cj *c, int open);
 void cj_classes_release(struct cj *c);
+
+/* ---- hosts.c: one process group per host ---- */
+int cj_hosts_init(struct cj *c, const struct tj_trace_info *info);
+/* Move r (made from ev) into its host's ids, naming the process once. */
+int cj_hosts_place(struct cj *c, const struct tj_event *ev, struct tj_record *r);
+void cj_hosts_release(struct cj *c);
 
 /* ---- document.c: the JSON document around the trace events ---- */
 

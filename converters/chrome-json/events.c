@@ -57,7 +57,9 @@ int cj_event_open(struct cj *c, const struct tj_event *ev)
 	r.tid = ev->tid;
 	r.cpu = ev->cpu;
 	r.track = ev->tid >= 0 ? TJ_TRACK_THREAD : ev->cpu >= 0 ? TJ_TRACK_CPU : TJ_TRACK_GLOBAL;
-	if (ev->tid > 0 && ev->comm && *ev->comm && !cj_thread_name_borrow(c, ev->tid)) {
+	if (cj_hosts_place(c, ev, &r))
+		return TJ_ENOMEM;
+	if (r.tid > 0 && ev->comm && *ev->comm && !cj_thread_name_borrow(c, r.tid)) {
 		/* a thread no analyzer named: name it after what the core knows */
 		struct tj_record n = r;
 		n.kind = TJ_REC_THREAD_NAME;

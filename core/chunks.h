@@ -1,0 +1,28 @@
+/*
+ * Rotated sessions (lttng rotate, --schedule): a session folder with an
+ * archives/ folder of completed trace chunks is read chunk after chunk, in
+ * chunk order, as one logical trace: the traces of every chunk ("kernel",
+ * "ust/uid/1000/64-bit") keep one trace index for the whole run, so the
+ * analyzers see one trace whose events go on across the boundaries.  With
+ * --follow, once the last chunk is read, the reader waits for the next one
+ * to be archived (inotify) until the stop request (SIGINT/SIGTERM).
+ */
+#ifndef TJ_CORE_CHUNKS_H
+#define TJ_CORE_CHUNKS_H
+
+struct tj_reader;
+
+/* path is a folder holding an archives/ folder. */
+int tj_chunks_wanted(const char *path);
+/* reader_open.c: list the chunks and their traces, build the graph of the
+ * first chunk (ups, merge, sink).  Errors name the path. */
+int tj_chunks_open(struct tj_reader *r);
+/* reader.c, when a chunk's graph ended: 1 when the next chunk's graph is
+ * ready (not yet primed), 0 when there is none (or a stop was requested
+ * while following), < 0 on error. */
+int tj_chunks_next(struct tj_reader *r);
+void tj_chunks_free(struct tj_reader *r);
+/* Before tj_reader_run: wait for new chunks instead of ending. */
+void tj_reader_set_follow(struct tj_reader *r, int follow);
+
+#endif
