@@ -294,8 +294,10 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		tj_live_catch_stop();
 	if ((rc = init_plugins(&run)))
 		goto out;
-	/* --sync: the clock transforms, before the reader reads a time. */
-	if (opts->sync != 0 &&
+	/* --sync: the clock transforms, before the reader reads a time.  Its
+	 * prescan reads the whole input first, which a live session or a
+	 * followed folder does not have yet: they are read as recorded. */
+	if (opts->sync != 0 && !tj_reader_is_live(reader) && opts->follow <= 0 &&
 	    (rc = tj_sync_prepare(&sync, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1,
 				  opts->summary == 1)))
 		goto out;

@@ -35,8 +35,8 @@ check "the merge orders by synchronized time: $($SC ordered "$TMP/net.txt")" $SC
 check_match "counts: every packet event read, nothing left unmatched" \
 	"sync: 812 packet events of 2 hosts read, 0 sent and 0 received left unmatched" "$(cat "$TMP/net.err")"
 "$TJCONV" -q "$TMP/net" --to chrome-json --events all -o "$TMP/net.json"
-check "chrome-json: the server's receives at their true times: $($SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb 4100 $OFF $PPM)" \
-	$SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb 4100 $OFF $PPM
+check "chrome-json: the server's receives at their true times: $($SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb "httpd (server)" $OFF $PPM)" \
+	$SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb "httpd (server)" $OFF $PPM
 check "chrome-json: passes the Perfetto checker" tests/tools/check-chrome-json "$TMP/net.json"
 # every segment is one flow from the sending host to the receiving one, as
 # long as its one-way latency: 50 us for every 8th (scenario_hosts.c), at most 400
