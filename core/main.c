@@ -18,6 +18,7 @@
 #include "new_plugin.h"
 #include "options.h"
 #include "run.h"
+#include "signals.h"
 #include "timefmt.h"
 
 enum {
@@ -512,16 +513,29 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < set.nnotes; i++)
 			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
 		warn_unknown_params(&opts, &set);
+		tj_signals_install();
 		rc = tj_run_convert(&opts, &set, &report);
 		if (rc == TJ_OK) {
 			print_summary(&report);
 			tj_run_report_release(&report);
 		}
 	}
-	if (rc)
+	int sig = rc ? tj_signal_caught() : 0;
+	if (sig) {
+		/* The causes are only the unwinding; the signal is the news. */
+		char sbuf[32];
+		tj_error_clear();
+		fprintf(stderr, "tjconv: interrupted by %s\n", tj_signal_name(sig, sbuf, sizeof(sbuf)));
+	} else if (rc) {
 		tj_error_print(stderr, "tjconv");
+	}
 	tj_plugin_set_release(&set);
 	tj_options_release(&opts);
+	if (sig) {
+		fflush(stdout);
+		tj_signals_die(sig);
+		return 128 + sig;
+	}
 	if (fflush(stdout) != 0 && rc == TJ_OK) {
 		fprintf(stderr, "tjconv: error: cannot write to stdout\n");
 		return 1;

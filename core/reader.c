@@ -18,6 +18,7 @@
 #include "bt_errors.h"
 #include "error.h"
 #include "reader_impl.h"
+#include "signals.h"
 
 /* ------------------------------------------------------------------ */
 /* pulling and merging                                                 */
@@ -169,6 +170,9 @@ static int advance(struct tj_reader *r, struct upstream *up)
 static int merge_step(struct tj_reader *r)
 {
 	int rc;
+	/* SIGINT/SIGTERM/SIGHUP: unwind; main says "interrupted". */
+	if (tj_signal_caught())
+		return TJ_ERROR;
 	if (r->refill >= 0) {
 		struct upstream *up = &r->ups[r->refill];
 		r->refill = -1;
