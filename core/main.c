@@ -40,6 +40,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_VERSION,
 	OPT_EVENTS,
+	OPT_STRICT,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +63,7 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
+	{"strict", no_argument, NULL, OPT_STRICT},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -98,6 +100,8 @@ static void usage(FILE *f)
 	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
 	      "                          events as instants (see doc/chrome-json.md)\n"
+	      "      --strict            refuse a trace whose stream files end in a torn\n"
+	      "                          packet instead of reading its complete packets\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -216,6 +220,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			break;
 		case OPT_SUMMARY:
 			o->summary = 1;
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
 			break;
 		case OPT_JOBS:
 			rc = parse_int("--jobs", optarg, 1, 256, &v);

@@ -14,6 +14,7 @@
 #include "error.h"
 #include "log.h"
 #include "reader.h"
+#include "salvage.h"
 #include "run.h"
 #include "run_state.h"
 #include "timefmt.h"
@@ -263,7 +264,8 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = tj_identity_new(&run.identity)))
 		goto out;
-	if ((rc = tj_reader_open_jobs(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1)))
+	if ((rc = tj_reader_open_salvage(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1,
+					 opts->strict ? TJ_SALVAGE_STRICT : 0)))
 		goto out;
 	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))
 		goto out;
