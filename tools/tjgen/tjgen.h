@@ -38,6 +38,7 @@ struct tjg_options {
 	bool no_context;        /* omit the stream event context */
 	bool no_statedump;      /* omit the lttng_statedump_* events at the start */
 	bool quiet;             /* do not print the summary line */
+	bool hostile_comm;      /* load: one thread named with a newline, \x01 and \xff */
 };
 
 /* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
