@@ -49,6 +49,9 @@ void tj_signals_install(void)
 			continue;
 		sigaction(handled[i], &sa, NULL);
 	}
+	/* Past a file-size limit (ulimit -f) a write fails with EFBIG instead
+	 * of the default SIGXFSZ killing us with the temporary file left. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 int tj_signal_caught(void)

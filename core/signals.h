@@ -10,7 +10,8 @@
 #define TJ_CORE_SIGNALS_H
 
 /* Catch the three signals (a signal ignored at start, as under nohup,
- * stays ignored). */
+ * stays ignored), and ignore SIGXFSZ so that a file-size limit is a
+ * write error (EFBIG) like a full disk. */
 void tj_signals_install(void);
 /* The signal caught, or 0.  Cheap: one volatile read. */
 int tj_signal_caught(void);
