@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "crash_guard.h"
 #include "error.h"
 #include "log.h"
 #include "new_plugin.h"
@@ -521,6 +522,7 @@ int main(int argc, char **argv)
 			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
 		warn_unknown_params(&opts, &set);
 		tj_signals_install();
+		tj_crash_guard(opts.input);
 		rc = tj_run_convert(&opts, &set, &report);
 		if (rc == TJ_OK) {
 			print_summary(&report);
@@ -533,6 +535,7 @@ int main(int argc, char **argv)
 		char sbuf[32];
 		tj_error_clear();
 		fprintf(stderr, "tjconv: interrupted by %s\n", tj_signal_name(sig, sbuf, sizeof(sbuf)));
+		tj_signals_announced();
 	} else if (rc) {
 		tj_error_print(stderr, "tjconv");
 	}

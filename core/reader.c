@@ -92,6 +92,10 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 				return rc;
 			continue;
 		}
+		/* ctf.fs may return OK yet leave an error cause behind (a string
+		 * running past its packet); the next call would then abort on
+		 * libbabeltrace2's precondition check.  Drop the stale cause. */
+		bt_current_thread_clear_error();
 		bt_message_iterator_next_status st = bt_message_iterator_next(up->it, &up->msgs, &up->count);
 		switch (st) {
 		case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
@@ -277,6 +281,7 @@ static void sync_descs(struct tj_reader *r)
 /* One bt_graph_run_once (our sink consumes once); TJ_OK also at the end. */
 static int graph_step(struct tj_reader *r)
 {
+	bt_current_thread_clear_error(); /* a stale cause would abort the run (fill_head) */
 	bt_graph_run_once_status st = bt_graph_run_once(r->graph);
 	sync_descs(r);
 	if (st == BT_GRAPH_RUN_ONCE_STATUS_END) {

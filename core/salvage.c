@@ -40,6 +40,7 @@ struct view {
 	char *dir;             /* NULL: the trace is read as it is */
 	struct tj_strvec made; /* entries created in dir */
 	int sig_slots[4];
+	int dir_slot;          /* tj_signals_register_dir of dir */
 	struct torn_file *torn;
 	size_t ntorn;
 };
@@ -184,6 +185,7 @@ static void view_release(struct view *v)
 {
 	for (size_t i = 0; i < 4; i++)
 		tj_signals_forget_path(v->sig_slots[i]);
+	tj_signals_forget_path(v->dir_slot);
 	for (size_t i = 0; v->dir && i < v->made.n; i++) {
 		char *p = join(v->dir, v->made.v[i]);
 		if (p)
@@ -214,6 +216,7 @@ static int make_view(struct view *v, const char *dir, struct scan *scans, char *
 		return TJ_EIO;
 	}
 	v->dir = strdup(tmpl);
+	v->dir_slot = tj_signals_register_dir(tmpl);
 	for (size_t i = 0; v->dir && i < n; i++) {
 		char *to = join(v->dir, names[i]), *from = join(abs, names[i]);
 		int rc = 0;
@@ -279,8 +282,6 @@ static int salvage_trace(struct view *v, const char *dir, unsigned flags)
 	int rc = TJ_OK, torn = 0;
 	size_t need = 0;
 
-	for (int i = 0; i < 4; i++)
-		v->sig_slots[i] = -1;
 	if (!mpath || tj_tsdl_layout_load(mpath, &l)) {
 		free(mpath);
 		return TJ_OK; /* a layout we cannot read: libbabeltrace2 decides */
@@ -372,6 +373,11 @@ int tj_salvage_prepare(struct tj_salvage **out, char *const *dirs, size_t n, uns
 		return TJ_ENOMEM;
 	}
 	s->n = n;
+	for (size_t i = 0; i < n; i++) {
+		s->views[i].dir_slot = -1;
+		for (int k = 0; k < 4; k++)
+			s->views[i].sig_slots[k] = -1;
+	}
 	for (size_t i = 0; rc == TJ_OK && i < n; i++) {
 		rc = salvage_trace(&s->views[i], dirs[i], flags);
 		any |= s->views[i].dir != NULL;

@@ -2,23 +2,21 @@
  * Catching SIGINT, SIGTERM and SIGHUP so that an interrupted conversion
  * leaves no temporary file behind (see signals.h).  Everything the handler
  * touches is async-signal-safe: a sig_atomic_t, unlink(2) of paths copied
- * into static buffers beforehand, signal(2) and raise(3).
+ * into buffers beforehand, signal(2) and raise(3).  The path slots live in
+ * a shared mapping so that the crash guard's parent (crash_guard.c) can
+ * clean up after a child that died.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "signals.h"
 
-#define TJ_SIGNAL_SLOTS 8
-#define TJ_SIGNAL_PATH_MAX 4096
-
 static volatile sig_atomic_t caught;
-/* A slot is live while its first byte is not NUL; writers fill the path
- * before the first byte, so the handler never sees half a path. */
-static char paths[TJ_SIGNAL_SLOTS][TJ_SIGNAL_PATH_MAX];
-static volatile sig_atomic_t live[TJ_SIGNAL_SLOTS];
+static struct tj_signal_slots fallback;
+static struct tj_signal_slots *slots = &fallback;
 
 static const int handled[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -27,8 +25,8 @@ static void on_signal(int sig)
 	if (caught) {
 		/* Second signal: the user insists; clean up here and go. */
 		for (int i = 0; i < TJ_SIGNAL_SLOTS; i++)
-			if (live[i])
-				unlink(paths[i]);
+			if (slots->live[i] && !slots->is_dir[i])
+				unlink(slots->paths[i]);
 		signal(sig, SIG_DFL);
 		raise(sig);
 		_exit(128 + sig);
@@ -38,6 +36,12 @@ static void on_signal(int sig)
 
 void tj_signals_install(void)
 {
+	if (slots == &fallback) {
+		void *m = mmap(NULL, sizeof(*slots), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			       -1, 0);
+		if (m != MAP_FAILED)
+			slots = m; /* zero-filled */
+	}
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++) {
 		struct sigaction sa, old;
 		memset(&sa, 0, sizeof(sa));
@@ -59,25 +63,47 @@ int tj_signal_caught(void)
 	return caught;
 }
 
-int tj_signals_register_path(const char *path)
+static int add_path(const char *path, int is_dir)
 {
 	size_t n = strlen(path);
 	if (n >= TJ_SIGNAL_PATH_MAX)
 		return -1;
 	for (int i = 0; i < TJ_SIGNAL_SLOTS; i++) {
-		if (live[i])
+		if (slots->live[i])
 			continue;
-		memcpy(paths[i], path, n + 1);
-		live[i] = 1;
+		/* The path first, then live: the handler never sees half a path. */
+		memcpy(slots->paths[i], path, n + 1);
+		slots->is_dir[i] = is_dir;
+		slots->live[i] = 1;
 		return i;
 	}
 	return -1;
 }
 
+int tj_signals_register_path(const char *path)
+{
+	return add_path(path, 0);
+}
+
+int tj_signals_register_dir(const char *path)
+{
+	return add_path(path, 1);
+}
+
 void tj_signals_forget_path(int slot)
 {
 	if (slot >= 0 && slot < TJ_SIGNAL_SLOTS)
-		live[slot] = 0;
+		slots->live[slot] = 0;
+}
+
+struct tj_signal_slots *tj_signals_borrow_slots(void)
+{
+	return slots;
+}
+
+void tj_signals_announced(void)
+{
+	slots->announced = 1;
 }
 
 void tj_signals_die(int sig)
@@ -89,12 +115,15 @@ void tj_signals_die(int sig)
 const char *tj_signal_name(int sig, char *buf, unsigned cap)
 {
 	switch (sig) {
-	case SIGINT:
-		return "SIGINT";
-	case SIGTERM:
-		return "SIGTERM";
-	case SIGHUP:
-		return "SIGHUP";
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	case SIGSEGV: return "SIGSEGV";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGILL: return "SIGILL";
+	case SIGKILL: return "SIGKILL";
 	default:
 		snprintf(buf, cap, "signal %d", sig);
 		return buf;

@@ -9,6 +9,19 @@
 #ifndef TJ_CORE_SIGNALS_H
 #define TJ_CORE_SIGNALS_H
 
+#include <signal.h>
+
+#define TJ_SIGNAL_SLOTS 8
+#define TJ_SIGNAL_PATH_MAX 4096
+
+/* Paths to remove if the run dies (shared with the crash guard's parent). */
+struct tj_signal_slots {
+	char paths[TJ_SIGNAL_SLOTS][TJ_SIGNAL_PATH_MAX];
+	volatile sig_atomic_t live[TJ_SIGNAL_SLOTS];
+	volatile sig_atomic_t is_dir[TJ_SIGNAL_SLOTS]; /* a folder: its entries too */
+	volatile sig_atomic_t announced;  /* "interrupted" was printed */
+};
+
 /* Catch the three signals (a signal ignored at start, as under nohup,
  * stays ignored), and ignore SIGXFSZ so that a file-size limit is a
  * write error (EFBIG) like a full disk. */
@@ -20,11 +33,16 @@ int tj_signal_caught(void);
  * path is too long or every slot is taken (then only the normal path
  * cleans up). */
 int tj_signals_register_path(const char *path);
+/* A folder the crash guard removes with its entries (not the handler). */
+int tj_signals_register_dir(const char *path);
 void tj_signals_forget_path(int slot);
+struct tj_signal_slots *tj_signals_borrow_slots(void);
+/* main printed "interrupted" (the guard's parent then does not). */
+void tj_signals_announced(void);
 /* Restore the default action and raise sig (does not return when sig is
  * fatal by default). */
 void tj_signals_die(int sig);
-/* "SIGINT", "SIGTERM", "SIGHUP" or "signal N". */
+/* "SIGINT", "SIGSEGV"... or "signal N". */
 const char *tj_signal_name(int sig, char *buf, unsigned cap);
 
 #endif
