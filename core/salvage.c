@@ -28,6 +28,9 @@
 
 #define TJ_CTF_MAGIC 0xC1FC1FC1u
 #define TJ_SALVAGE_MAX_HEADER 65536 /* bytes of header + context we read per packet */
+/* Padding we put back after a whole last packet content: more than this is
+ * a corrupt packet_size, not a cut (LTTng sub-buffers are a few MB). */
+#define TJ_SALVAGE_MAX_PADDING (64u << 20)
 
 struct torn_file {
 	char *name;        /* in the trace folder */
@@ -116,7 +119,8 @@ static void scan_file(const struct tj_tsdl_layout *l, int fd, struct scan *sc, u
 				 (unsigned long long)off, (unsigned long long)psz, (unsigned long long)csz);
 			break;
 		}
-		if (psz / 8 > left && have_c && (csz + 7) / 8 <= left) {
+		if (psz / 8 > left && have_c && (csz + 7) / 8 <= left &&
+		    psz / 8 - left <= TJ_SALVAGE_MAX_PADDING) {
 			/* Only padding is missing: restore it, lose nothing. */
 			snprintf(sc->why, sizeof(sc->why),
 				 "ends in the padding of the packet at offset %llu (packet-size-bytes %llu, "

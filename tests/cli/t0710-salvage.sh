@@ -9,7 +9,7 @@
 . "${TJ_TOP:-.}/tests/lib/tap.sh"
 require_tool babeltrace2 python3
 export LC_ALL=C
-plan 27
+plan 29
 
 PACKETS="$TJ_TOP/tests/tools/ctf-packets"
 orig="$TMP/orig"
@@ -104,4 +104,16 @@ check_eq "no complete packet: the three other streams' events" "$(bt_events "$TM
 	"$(events "$TMP/none.txt")"
 check_match "no complete packet: warning" "channel0_0' \(100 bytes\) .*0 complete packets \(0 bytes\), 100 bytes dropped" \
 	"$(cat "$TMP/none.err")"
+# 7. regression (mutant 50 of seed 7): the first packet's packet_size
+# flipped to 8 TB while its content fits: not "padding" to restore (that
+# made an 8 TB sparse file and a hang), a corrupt packet dropped with its file
+rm -rf "$TMP/huge"
+cp -r "$orig" "$TMP/huge"
+python3 -c 'import struct,sys
+f=open(sys.argv[1],"r+b"); f.seek(56); f.write(struct.pack("<Q", 8796093027584 * 8))' "$TMP/huge/channel0_1"
+timeout 30 "$TJCONV" "$TMP/huge" -o "$TMP/huge.txt" 2>"$TMP/huge.err"
+check_eq "8 TB packet_size: exit 0 within 30 s" 0 $?
+check_match "8 TB packet_size: the whole file is dropped, said so" \
+	"channel0_1' \(266240 bytes\) ends inside the packet at offset 0 \(packet-size-bytes 8796093027584, .* 266240 bytes dropped" \
+	"$(cat "$TMP/huge.err")"
 done_testing
