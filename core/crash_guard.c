@@ -91,8 +91,13 @@ void tj_crash_guard(const char *input)
 		_exit(WEXITSTATUS(status));
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
 	clean_up();
-	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGKILL) {
-		if (!tj_signals_borrow_slots()->announced)
+	int crash = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+		    sig == SIGABRT || sig == SIGSYS || sig == SIGTRAP;
+	if (!crash) {
+		/* SIGPIPE (the reader went away), SIGKILL, an interruption: the
+		 * parent ends the same way, for the shell to see. */
+		if ((sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGKILL) &&
+		    !tj_signals_borrow_slots()->announced)
 			fprintf(stderr, "tjconv: interrupted by %s\n", tj_signal_name(sig, buf, sizeof(buf)));
 		signal(sig, SIG_DFL);
 		raise(sig);
