@@ -6,7 +6,7 @@
 # loop), never after a fixed delay.
 . "${TJ_TOP:-.}/tests/lib/tap.sh"
 export LC_ALL=C
-plan 10
+plan 12
 # Job control: a background job of a non-interactive shell starts with
 # SIGINT ignored (and tjconv, like every tool, keeps an ignored signal
 # ignored); with -m it gets its own process group and the default action.
@@ -43,4 +43,9 @@ interrupt() {
 interrupt SIGINT 130 out.json
 interrupt SIGTERM 143 out.json.gz
 interrupt SIGHUP 129 out.json --jobs 2
+# The reader of stdout going away: SIGPIPE, as for any filter (the crash
+# guard's parent ends the same way, silently).
+"$TJCONV" "$trace" 2>"$TMP/pipe.err" | head -1 >/dev/null
+check_eq "stdout closed early: ended by SIGPIPE (141)" 141 "${PIPESTATUS[0]}"
+check_eq "stdout closed early: nothing on stderr" "" "$(cat "$TMP/pipe.err")"
 done_testing
