@@ -33,7 +33,7 @@ struct ty {
 };
 
 struct fld {
-	char name[64];
+	char name[TOK_MAX];
 	struct ty *t;
 	uint64_t count;
 };
