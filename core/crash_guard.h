@@ -11,7 +11,8 @@
 /* Fork.  Returns in the child (and when fork fails: unguarded); the parent
  * waits, forwards SIGINT/SIGTERM/SIGHUP sent to it, cleans up after a
  * child killed by a signal, and exits with the child's status (1 after a
- * crash, saying "reading 'INPUT' crashed ..."). */
+ * crash, saying "reading 'INPUT' crashed ...").  TJCONV_NO_GUARD in the
+ * environment: no fork (debuggers, valgrind). */
 void tj_crash_guard(const char *input);
 
 #endif

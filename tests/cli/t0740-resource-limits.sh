@@ -7,7 +7,7 @@
 . "${TJ_TOP:-.}/tests/lib/tap.sh"
 require_tool babeltrace2 python3
 export LC_ALL=C
-plan 16
+plan 17
 
 MK="$TJ_TOP/tests/tools/mkctf-absurd"
 # run NAME ARGS...: tjconv under a 60 s timeout and a 1 GB address-space
@@ -33,6 +33,9 @@ check_match "sequence 2^32-1: a clear message naming the trace, last on stderr" 
 	"^tjconv: error: reading '.*/seq' crashed the decoder \((SIGSEGV|SIGABRT)\): the trace is corrupt or hostile" \
 	"$(tail -1 "$TMP/seq.err")"
 check "sequence 2^32-1: no output file" test ! -e "$TMP/seq.txt"
+TJCONV_NO_GUARD=1 "$TJCONV" "$TMP/seq" -o "$TMP/seq.txt" >/dev/null 2>&1
+check "sequence 2^32-1, TJCONV_NO_GUARD: the crash is the decoder's (tjconv dies with it)" \
+	test $? -ge 128
 
 # 2. 2000 stream files of one event each: every event, memory bounded
 # (babeltrace2 takes 10 s on these: the count is the generator's, one per file)
