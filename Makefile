@@ -191,3 +191,6 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# libFuzzer targets: make fuzz FUZZ_SECONDS=N (tests/fuzz/fuzz.mk)
+include tests/fuzz/fuzz.mk

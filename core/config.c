@@ -361,10 +361,11 @@ int tj_config_load(struct tj_options *o, const char *path)
 			return tj_yaml_oom();
 		}
 	}
-	if (!yaml_parser_initialize(&parser)) {
+	ret = tj_yaml_check_shape(&c.y, data, len);
+	if (ret || !yaml_parser_initialize(&parser)) {
 		free(data);
 		free(c.dir);
-		return tj_yaml_oom();
+		return ret ? ret : tj_yaml_oom();
 	}
 	yaml_parser_set_input_string(&parser, data, len);
 	if (!yaml_parser_load(&parser, &doc)) {

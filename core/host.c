@@ -150,6 +150,8 @@ static enum tj_status host_annotate(struct tj_plugin *self, const struct tj_even
 {
 	struct tj_run *run = run_of(self);
 	(void)ev;
+	if (!run)
+		return TJ_OK; /* fini after a failed run: nobody reads it any more */
 	if (run->nann == run->cap_ann) {
 		size_t cap = run->cap_ann ? run->cap_ann * 2 : 8;
 		struct tj_ann_slot *v = realloc(run->ann, cap * sizeof(*v));
@@ -169,6 +171,10 @@ static enum tj_status host_annotate(struct tj_plugin *self, const struct tj_even
 static enum tj_status host_emit(struct tj_plugin *self, const struct tj_record *rec)
 {
 	struct tj_run *run = run_of(self);
+	/* fini after a failed run (interrupted, a write failed): the run and
+	 * its exporter are gone, the record has nowhere to go. */
+	if (!run)
+		return TJ_OK;
 	const struct tj_plugin *ex = run->exporter;
 	/* Nobody renders records: nothing to keep. */
 	if (!ex || !ex->desc->on_record)
@@ -178,7 +184,10 @@ static enum tj_status host_emit(struct tj_plugin *self, const struct tj_record *
 
 static enum tj_status host_write(struct tj_plugin *self, const void *data, size_t len)
 {
-	return (enum tj_status)tj_output_write(run_of(self)->out, data, len);
+	struct tj_run *run = run_of(self);
+	if (!run || !run->out)
+		return TJ_EIO;
+	return (enum tj_status)tj_output_write(run->out, data, len);
 }
 
 static const struct tj_host host_table = {
@@ -217,6 +226,7 @@ const struct tj_host *tj_host_table(void)
 
 void tj_host_release_plugin(struct tj_plugin *p)
 {
+	p->run = NULL; /* it lived on tj_run_convert's stack */
 	for (int i = 0; i < 2; i++) {
 		free(p->clock_cache[i]);
 		p->clock_cache[i] = NULL;

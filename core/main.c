@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "crash_guard.h"
 #include "error.h"
 #include "live.h"
 #include "log.h"
@@ -20,6 +21,7 @@
 #include "sbuf.h"
 #include "options.h"
 #include "run.h"
+#include "signals.h"
 #include "timefmt.h"
 
 enum {
@@ -45,6 +47,7 @@ enum {
 	OPT_PCAP,
 	OPT_PCAP_OFFSET,
 	OPT_FOLLOW,
+	OPT_STRICT,
 };
 
 static const struct option long_opts[] = {
@@ -71,6 +74,7 @@ static const struct option long_opts[] = {
 	{"pcap", required_argument, NULL, OPT_PCAP},
 	{"pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET},
 	{"follow", no_argument, NULL, OPT_FOLLOW},
+	{"strict", no_argument, NULL, OPT_STRICT},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -116,6 +120,8 @@ static void usage(FILE *f)
 	      "      --pcap FILE         correlate a pcap/pcapng capture (.gz too) with the\n"
 	      "                          kernel's packet journeys (repeatable; doc/pcap.md)\n"
 	      "      --pcap-offset NS|auto  capture clock minus trace clock (default auto)\n"
+	      "      --strict            refuse a trace whose stream files end in a torn\n"
+	      "                          packet instead of reading its complete packets\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -253,6 +259,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			break;
 		case OPT_SUMMARY:
 			o->summary = 1;
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
 			break;
 		case OPT_JOBS:
 			rc = parse_int("--jobs", optarg, 1, 256, &v);
@@ -580,16 +589,31 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < set.nnotes; i++)
 			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
 		warn_unknown_params(&opts, &set);
+		tj_signals_install();
+		tj_crash_guard(opts.input);
 		rc = tj_run_convert(&opts, &set, &report);
 		if (rc == TJ_OK) {
 			print_summary(&report);
 			tj_run_report_release(&report);
 		}
 	}
-	if (rc)
+	int sig = rc ? tj_signal_caught() : 0;
+	if (sig) {
+		/* The causes are only the unwinding; the signal is the news. */
+		char sbuf[32];
+		tj_error_clear();
+		fprintf(stderr, "tjconv: interrupted by %s\n", tj_signal_name(sig, sbuf, sizeof(sbuf)));
+		tj_signals_announced();
+	} else if (rc) {
 		tj_error_print(stderr, "tjconv");
+	}
 	tj_plugin_set_release(&set);
 	tj_options_release(&opts);
+	if (sig) {
+		fflush(stdout);
+		tj_signals_die(sig);
+		return 128 + sig;
+	}
 	if (fflush(stdout) != 0 && rc == TJ_OK) {
 		fprintf(stderr, "tjconv: error: cannot write to stdout\n");
 		return 1;

@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "output.h"
+#include "signals.h"
 
 #define TJ_OUTPUT_BUF_SIZE (1u << 20)  /* bytes gathered before a write(2)/deflate */
 #define TJ_OUTPUT_ZBUF_SIZE (1u << 18) /* compressed bytes per write(2) */
@@ -34,6 +35,7 @@ struct tj_output {
 	int zs_ready;     /* deflateInit2 succeeded, deflateEnd pending */
 	int quiet;        /* aborting: do not report failures */
 	int err;          /* errno of the first failure, 0 if none */
+	int sig_slot;     /* tj_signals_register_path slot of tmp_path, or -1 */
 	z_stream zs;
 	unsigned char *buf;
 	size_t len;
@@ -89,7 +91,7 @@ static int write_all(struct tj_output *out, const unsigned char *p, size_t n)
 	while (n > 0) {
 		k = write(out->fd, p, n > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : n);
 		if (k < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !tj_signal_caught())
 				continue;
 			return fail(out, errno, "write");
 		}
@@ -167,6 +169,7 @@ static void destroy(struct tj_output *out)
 		close(out->fd);
 	if (out->tmp_path)
 		unlink(out->tmp_path);
+	tj_signals_forget_path(out->sig_slot);
 	free(out->name);
 	free(out->final_path);
 	free(out->tmp_path);
@@ -235,6 +238,7 @@ static int open_file(struct tj_output *out, const char *path)
 		tj_error_append_errno(e, "cannot create '%s'", path);
 		return TJ_EIO;
 	}
+	out->sig_slot = tj_signals_register_path(out->tmp_path);
 	/* mkstemp makes 0600; give the file the mode open(2) would have. */
 	if (fchmod(out->fd, 0666 & ~current_umask()) < 0 ||
 	    fcntl(out->fd, F_SETFD, FD_CLOEXEC) < 0) {
@@ -256,6 +260,7 @@ int tj_output_open(struct tj_output **outp, const char *path, int compress)
 		return TJ_ENOMEM;
 	}
 	out->fd = -1;
+	out->sig_slot = -1;
 	out->is_stdout = !path || strcmp(path, "-") == 0;
 	out->name = strdup(out->is_stdout ? TJ_OUTPUT_STDOUT_NAME : path);
 	out->buf = malloc(TJ_OUTPUT_BUF_SIZE);
@@ -358,6 +363,13 @@ int tj_output_commit(struct tj_output *out)
 		return ret;
 	}
 	if (out->tmp_path) {
+		/* Checked last: an interrupted run must not put its file in place. */
+		if (tj_signal_caught()) {
+			destroy(out);
+			return TJ_ERROR;
+		}
+		tj_signals_forget_path(out->sig_slot);
+		out->sig_slot = -1;
 		if (rename(out->tmp_path, out->final_path) < 0) {
 			tj_error_append("cannot rename '%s' to '%s': %s", out->tmp_path,
 					out->final_path, tj_strerror(errno, ebuf, sizeof(ebuf)));

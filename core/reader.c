@@ -20,6 +20,7 @@
 #include "error.h"
 #include "live.h"
 #include "reader_impl.h"
+#include "signals.h"
 
 /* ------------------------------------------------------------------ */
 /* pulling and merging                                                 */
@@ -97,6 +98,10 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 				return rc;
 			continue;
 		}
+		/* ctf.fs may return OK yet leave an error cause behind (a string
+		 * running past its packet); the next call would then abort on
+		 * libbabeltrace2's precondition check.  Drop the stale cause. */
+		bt_current_thread_clear_error();
 		bt_message_iterator_next_status st = bt_message_iterator_next(up->it, &up->msgs, &up->count);
 		switch (st) {
 		case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
@@ -204,6 +209,9 @@ static int advance(struct tj_reader *r, struct upstream *up)
 static int merge_step(struct tj_reader *r)
 {
 	int rc;
+	/* SIGINT/SIGTERM/SIGHUP: unwind; main says "interrupted". */
+	if (tj_signal_caught())
+		return TJ_ERROR;
 	if (r->refill >= 0) {
 		struct upstream *up = &r->ups[r->refill];
 		r->refill = -1;
@@ -314,6 +322,7 @@ static int graph_step(struct tj_reader *r)
 		r->ended = 1;
 		return TJ_OK;
 	}
+	bt_current_thread_clear_error(); /* a stale cause would abort the run (fill_head) */
 	bt_graph_run_once_status st = bt_graph_run_once(r->graph);
 	sync_descs(r);
 	if (st == BT_GRAPH_RUN_ONCE_STATUS_END) {

@@ -49,6 +49,11 @@ struct tj_stream_stats {
 int tj_reader_open(struct tj_reader **out, const char *path);
 /* The same, decoding with `jobs` worker threads (1: on the calling thread). */
 int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs);
+/* The same, salvaging torn stream files (salvage.h: TJ_SALVAGE_STRICT
+ * refuses them, TJ_SALVAGE_QUIET does not warn).  open_jobs is quiet:
+ * it serves second readers of an input the first one warned about. */
+int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jobs,
+			   unsigned salvage_flags);
 /* Before tj_reader_start: have start read the beginning of the trace once
  * more through fn (lookahead.h) before priming.  Only for a reader without
  * worker threads (TJ_EINVAL otherwise). */

@@ -14,6 +14,7 @@
 #include "merge.h"
 #include "reader.h"
 #include "reader_jobs.h"
+#include "salvage.h"
 #include "stream.h"
 
 /* One connected output port of a ctf.fs component. */
@@ -46,6 +47,7 @@ struct tj_reader {
 	size_t ntraces;
 	struct tj_trace_desc *descs;
 	struct tj_trace_info info;
+	struct tj_salvage *salvage; /* views of traces with torn stream files, or NULL */
 
 	struct upstream *ups;
 	size_t nups;

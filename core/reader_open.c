@@ -76,8 +76,9 @@ static int setup_workers(struct tj_reader *r, uint32_t jobs)
 		uint32_t ncomps = nw < 64 ? nw : 64;
 		comps[0] = r->comps[i];
 		for (uint32_t w = 1; rc == TJ_OK && w < ncomps; w++)
-			rc = tj_graph_add_source(r->wgraphs[w], r->ctf_plugin, r->traces[i].path, i,
-						 &comps[w]);
+			rc = tj_graph_add_source(r->wgraphs[w], r->ctf_plugin,
+						 tj_salvage_borrow_source(r->salvage, i, r->traces[i].path),
+						 i, &comps[w]);
 		if (rc)
 			break;
 		uint64_t n = bt_component_source_get_output_port_count(comps[0]);
@@ -108,6 +109,12 @@ int tj_reader_open(struct tj_reader **out, const char *path)
 }
 
 int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
+{
+	return tj_reader_open_salvage(out, path, jobs, TJ_SALVAGE_QUIET);
+}
+
+int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jobs,
+			   unsigned salvage_flags)
 {
 	struct tj_strvec dirs = {0};
 	struct tj_reader *r = calloc(1, sizeof(*r));
@@ -155,6 +162,14 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 		tj_trace_slot_init(&r->traces[i], dirs.v[i]);
 		dirs.v[i] = NULL;
 	}
+	for (size_t i = 0; i < dirs.n; i++)
+		dirs.v[i] = r->traces[i].path; /* borrowed for the salvage scan */
+	rc = tj_salvage_prepare(&r->salvage, dirs.v, dirs.n, salvage_flags);
+	for (size_t i = 0; i < dirs.n; i++)
+		dirs.v[i] = NULL;
+	if (rc)
+		goto fail;
+	r->streams.salvage = r->salvage;
 	rc = tj_graph_find_ctf(&r->ctf_plugin);
 	if (rc)
 		goto fail;
@@ -164,7 +179,9 @@ int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 		goto fail;
 	}
 	for (size_t i = 0; i < r->ntraces; i++) {
-		rc = tj_graph_add_source(r->graph, r->ctf_plugin, r->traces[i].path, i, &r->comps[i]);
+		rc = tj_graph_add_source(r->graph, r->ctf_plugin,
+					 tj_salvage_borrow_source(r->salvage, i, r->traces[i].path), i,
+					 &r->comps[i]);
 		if (rc)
 			goto fail;
 		r->nups += bt_component_source_get_output_port_count(r->comps[i]);
@@ -183,7 +200,10 @@ sources_added:
 				bt_component_source_borrow_output_port_by_index_const(r->comps[i], j);
 			const char *pname = bt_port_get_name(bt_port_output_as_port_const(op));
 			r->ups[k].c.trace_index = (uint32_t)i;
-			r->ups[k].c.port_name = tj_graph_stream_name(r->input, r->traces[i].path, pname);
+			char *unviewed = tj_salvage_port_name(r->salvage, i, pname, r->traces[i].path);
+			r->ups[k].c.port_name = tj_graph_stream_name(r->input, r->traces[i].path,
+								     unviewed ? unviewed : pname);
+			free(unviewed);
 			if (!r->ups[k].c.port_name) {
 				rc = TJ_ENOMEM;
 				goto fail;
@@ -252,5 +272,6 @@ void tj_reader_free(struct tj_reader *r)
 	free(r->ups);
 	tj_merge_release(&r->merge);
 	free(r->input);
+	tj_salvage_free(r->salvage);
 	free(r);
 }

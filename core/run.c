@@ -17,6 +17,7 @@
 #include "log.h"
 #include "output.h"
 #include "reader.h"
+#include "salvage.h"
 #include "run.h"
 #include "run_state.h"
 #include "sync.h"
@@ -282,7 +283,8 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		rc = TJ_EINVAL;
 		goto out;
 	}
-	if ((rc = tj_reader_open_jobs(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1)))
+	if ((rc = tj_reader_open_salvage(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1,
+					 opts->strict ? TJ_SALVAGE_STRICT : 0)))
 		goto out;
 	tj_reader_set_follow(reader, opts->follow > 0);
 	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))

@@ -38,6 +38,9 @@ static struct tj_stream_state *stream_get(struct tj_streams *ss, struct tj_strea
 		return NULL;
 	}
 	st->stats.name = st->name;
+	st->salvaged = tj_salvage_dropped(ss->salvage, up->trace_index,
+					  bt_stream_class_get_id(bt_stream_borrow_class_const(s)),
+					  bt_stream_get_id(s), st->name);
 	st->stats.trace_index = up->trace_index;
 	st->stats.cpu = -1;
 	st->last_ts = TJ_TS_NONE;
@@ -93,6 +96,9 @@ static struct tj_held *held_add(struct tj_streams *ss, struct tj_stream_cursor *
 	return h;
 }
 
+static int report_discard(struct tj_streams *ss, struct tj_stream_cursor *up,
+			  struct tj_stream_state *st, struct tj_discard *dp);
+
 static int handle_discard(struct tj_streams *ss, struct tj_stream_cursor *up, const bt_message *m,
 			  int packets)
 {
@@ -138,6 +144,14 @@ static int handle_discard(struct tj_streams *ss, struct tj_stream_cursor *up, co
 	if (d.begin_ts != TJ_TS_NONE && (st->last_ts == TJ_TS_NONE || d.begin_ts > st->last_ts))
 		st->last_ts = d.begin_ts;
 	d.count = count;
+	return report_discard(ss, up, st, &d);
+}
+
+/* Hand a discard on (or hold it while priming). */
+static int report_discard(struct tj_streams *ss, struct tj_stream_cursor *up,
+			  struct tj_stream_state *st, struct tj_discard *dp)
+{
+	struct tj_discard d = *dp;
 	d.cpu = st->stats.cpu;
 	d.stream_index = st->index;
 	d.stream_name = st->name;
@@ -152,6 +166,23 @@ static int handle_discard(struct tj_streams *ss, struct tj_stream_cursor *up, co
 	if (ss->cb && ss->cb->on_discard)
 		return ss->cb->on_discard(ss->cb->ud, &d);
 	return TJ_OK;
+}
+
+/* The end of a stream whose file lost its torn tail (salvage.c): that tail
+ * is reported like the tracer's discarded packets, one packet lost after
+ * the stream's last event, so every exporter and the summary count it. */
+static int handle_stream_end(struct tj_streams *ss, struct tj_stream_cursor *up, const bt_message *m)
+{
+	struct tj_stream_state *st = stream_get(ss, up, bt_message_stream_end_borrow_stream_const(m));
+	if (!st)
+		return TJ_ENOMEM;
+	if (!st->salvaged)
+		return TJ_OK;
+	struct tj_discard d = {.size = sizeof(d), .is_packets = 1, .count = 1,
+			       .begin_ts = st->last_ts, .end_ts = TJ_TS_NONE};
+	st->salvaged = 0;
+	st->stats.discarded_packets++;
+	return report_discard(ss, up, st, &d);
 }
 
 static int read_ctx_int(const bt_field *ctx, int idx, int is_signed, int32_t *out)
@@ -250,6 +281,8 @@ static int handle_message(struct tj_streams *ss, struct tj_stream_cursor *up, co
 	case BT_MESSAGE_TYPE_STREAM_BEGINNING:
 		return stream_get(ss, up, bt_message_stream_beginning_borrow_stream_const(m)) ? TJ_OK
 											  : TJ_ENOMEM;
+	case BT_MESSAGE_TYPE_STREAM_END:
+		return handle_stream_end(ss, up, m);
 	case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
 		return handle_discard(ss, up, m, 0);
 	case BT_MESSAGE_TYPE_DISCARDED_PACKETS:

@@ -16,6 +16,7 @@
 #include "classes.h"
 #include "reader.h"
 #include "sync.h"
+#include "salvage.h"
 
 struct tj_stream_state {
 	const bt_stream *bt;
@@ -24,6 +25,7 @@ struct tj_stream_state {
 	uint32_t index;     /* position in tj_streams.v */
 	char *name;
 	int64_t last_ts;
+	uint64_t salvaged;  /* bytes of its file's torn tail (salvage.c), 0: whole */
 };
 
 /* What one upstream (a ctf.fs output port) reads. */
@@ -50,6 +52,7 @@ struct tj_streams {
 	struct tj_trace_slot *traces;  /* borrowed from the reader */
 	struct tj_trace_desc *descs;   /* borrowed: kept in step with traces */
 	const struct tj_clock_xform *xf; /* borrowed, by trace (--sync), or NULL */
+	const struct tj_salvage *salvage; /* borrowed: torn stream files, or NULL */
 	const struct tj_reader_callbacks *cb;
 	int priming;                   /* hold callbacks */
 	struct tj_held *held;

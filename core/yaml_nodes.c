@@ -316,3 +316,41 @@ int tj_yaml_parser_error(struct tj_yaml *c, yaml_parser_t *p, const unsigned cha
 		return tj_yaml_err_at_mark(c, m, "%s", problem);
 	}
 }
+
+int tj_yaml_check_shape(struct tj_yaml *c, const unsigned char *data, size_t len)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	int depth = 0, ret = TJ_OK;
+	uint64_t events = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return tj_yaml_oom();
+	yaml_parser_set_input_string(&p, data, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			ret = tj_yaml_parser_error(c, &p, data, len);
+			break;
+		}
+		yaml_event_type_t t = ev.type;
+		yaml_mark_t m = ev.start_mark;
+		yaml_event_delete(&ev);
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+			if (++depth > TJ_YAML_MAX_DEPTH) {
+				ret = tj_yaml_err_at_mark(c, m, "nested deeper than %d levels",
+							  TJ_YAML_MAX_DEPTH);
+				break;
+			}
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		if (++events > TJ_YAML_MAX_NODES) {
+			ret = tj_yaml_err_at_mark(c, m, "more than %d nodes", TJ_YAML_MAX_NODES);
+			break;
+		}
+		if (t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&p);
+	return ret;
+}

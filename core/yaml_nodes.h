@@ -47,6 +47,15 @@ int tj_yaml_each_pair(struct tj_yaml *c, yaml_node_t *n, const char *what, const
 /* The whole file (at most 16 MiB), malloc'd. */
 int tj_yaml_read_file(const char *path, unsigned char **data, size_t *len);
 /* libyaml's parser error as "'FILE':LINE:COL: problem". */
+/* Limits that keep a hostile file from costing time or memory: libyaml
+ * takes quadratic time over deep flow nesting ("[[[[..."), and a walk over
+ * aliases could repeat a subtree. */
+#define TJ_YAML_MAX_DEPTH 64
+#define TJ_YAML_MAX_NODES 1000000
+/* Stream the file's events once and refuse it, with its line and column,
+ * when it nests deeper than TJ_YAML_MAX_DEPTH or holds more than
+ * TJ_YAML_MAX_NODES events; parse errors are reported as the loader would. */
+int tj_yaml_check_shape(struct tj_yaml *c, const unsigned char *data, size_t len);
 int tj_yaml_parser_error(struct tj_yaml *c, yaml_parser_t *p, const unsigned char *data, size_t len);
 
 #endif

@@ -95,6 +95,114 @@ static size_t cat(char *buf, size_t len, size_t cap, const char *s)
 	return len + n;
 }
 
+/* Length of the valid UTF-8 sequence at p (at most e - p), 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *e)
+{
+	size_t n = *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3
+		   : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+	if (n == 0 || (size_t)(e - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * A name from the trace (thread name, host name, event name, an analyzer's
+ * text quoting them) made safe for one line: control bytes get the escapes
+ * the fields column uses (\n, \t, ... else \xNN), and bytes that are not
+ * valid UTF-8 become \xNN, so one event is always one line and a terminal
+ * shows what is there.  Writes at most cap - 1 bytes and a NUL.
+ */
+static size_t escape(const char *s, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *e = p + strlen(s);
+	size_t n = 0;
+	while (p < e && n + 5 < cap) {
+		const char *esc = NULL;
+		size_t u;
+		switch (*p) {
+		case '\n': esc = "\\n"; break;
+		case '\t': esc = "\\t"; break;
+		case '\r': esc = "\\r"; break;
+		case '\a': esc = "\\a"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\v': esc = "\\v"; break;
+		case 0x1b: esc = "\\e"; break;
+		case '\\': esc = "\\\\"; break;
+		default: break;
+		}
+		if (esc) {
+			out[n++] = esc[0];
+			out[n++] = esc[1];
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !(u = utf8_len(p, e)))) {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 0xf];
+			p++;
+		} else if (*p >= 0x80) {
+			if (n + u + 1 >= cap)
+				break;
+			memcpy(out + n, p, u);
+			n += u;
+			p += u;
+		} else {
+			out[n++] = (char)*p++;
+		}
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Does s need escape()?  (The common case is plain ASCII: no copy.) */
+static int needs_escape(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			return 1;
+	return 0;
+}
+
+/* cat() of a name from the trace, escaped. */
+static size_t cat_name(char *buf, size_t len, size_t cap, const char *s)
+{
+	char tmp[256];
+	if (!needs_escape(s))
+		return cat(buf, len, cap, s);
+	escape(s, tmp, sizeof(tmp));
+	return cat(buf, len, cap, tmp);
+}
+
+/* put() of a text that may hold anything, escaped whatever its length. */
+static void put_name(struct text *t, const char *s)
+{
+	char tmp[256];
+	size_t len = strlen(s);
+	if (!needs_escape(s)) {
+		put(t, s);
+		return;
+	}
+	/* In pieces: each piece ends on a byte boundary escape() copied whole. */
+	while (len > 0) {
+		size_t take = len < 48 ? len : 48;
+		char piece[52];
+		/* Do not split a UTF-8 sequence between pieces. */
+		while (take < len && take > 44 && ((unsigned char)s[take] & 0xc0) == 0x80)
+			take--;
+		memcpy(piece, s, take);
+		piece[take] = '\0';
+		escape(piece, tmp, sizeof(tmp));
+		put(t, tmp);
+		s += take;
+		len -= take;
+	}
+}
+
 static size_t cat_int(char *buf, size_t len, size_t cap, int64_t v)
 {
 	char tmp[24];
@@ -151,7 +259,7 @@ static enum tj_status text_event(void *state, const struct tj_event *ev, void *c
 	if (t->show_host && t->info && ev->cls->trace_index < t->info->ntraces) {
 		const char *h = t->info->traces[ev->cls->trace_index].hostname;
 		if (h) {
-			n = cat(pre, n, sizeof(pre), h);
+			n = cat_name(pre, n, sizeof(pre), h);
 			n = cat(pre, n, sizeof(pre), " ");
 		}
 	}
@@ -162,12 +270,12 @@ static enum tj_status text_event(void *state, const struct tj_event *ev, void *c
 	}
 	if (ev->tid >= 0) {
 		if (ev->comm)
-			n = cat(pre, n, sizeof(pre), ev->comm);
+			n = cat_name(pre, n, sizeof(pre), ev->comm);
 		n = cat(pre, n, sizeof(pre), "/");
 		n = cat_int(pre, n, sizeof(pre), ev->tid);
 		n = cat(pre, n, sizeof(pre), " ");
 	}
-	n = cat(pre, n, sizeof(pre), ev->cls->name);
+	n = cat_name(pre, n, sizeof(pre), ev->cls->name);
 	n = cat(pre, n, sizeof(pre), ": ");
 	t->host->sbuf_truncate(t->line, 0);
 	t->host->sbuf_append(t->line, pre, n);
@@ -176,7 +284,7 @@ static enum tj_status text_event(void *state, const struct tj_event *ev, void *c
 		put(t, " =>");
 		for (uint32_t i = 0; i < ev->nannotations; i++) {
 			put(t, i ? "; " : " ");
-			put(t, ev->annotations[i].text);
+			put_name(t, ev->annotations[i].text);
 		}
 	}
 	return flush_line(t);
@@ -210,7 +318,7 @@ static enum tj_status text_discard(void *state, const struct tj_discard *d)
 		put(t, "]");
 	}
 	put(t, " (stream ");
-	put(t, d->stream_name ? d->stream_name : "?");
+	put_name(t, d->stream_name ? d->stream_name : "?");
 	put(t, ")");
 	return flush_line(t);
 }

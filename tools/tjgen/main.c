@@ -59,6 +59,7 @@ static const char tjg_usage[] =
 	"      --no-context        omit the procname/vtid/vpid/prio event context\n"
 	"      --no-statedump      omit the lttng_statedump_* events at the start\n"
 	"      --packet-size BYTES packet (sub-buffer) size, suffix k or M allowed\n"
+	"      --hostile-comm      load: thread io_thd_2 is named \"io\\nthd\\x01\\xff\"\n"
 	"                          (default 64k, from 4k to 64M)\n"
 	"      --seed S            load, two-hosts: PRNG seed (default fixed)\n"
 	"      --clock-offset NS   two-hosts: server clock minus client clock at the\n"
@@ -87,6 +88,7 @@ enum {
 	TJG_OPT_SYNC_EVENTS,
 	TJG_OPT_PCAP,
 	TJG_OPT_PCAP_OFFSET,
+	TJG_OPT_HOSTILE_COMM,
 };
 
 static const struct option tjg_long_options[] = {
@@ -106,6 +108,7 @@ static const struct option tjg_long_options[] = {
 	{"sync-events", required_argument, NULL, TJG_OPT_SYNC_EVENTS},
 	{"pcap", required_argument, NULL, TJG_OPT_PCAP},
 	{"pcap-offset", required_argument, NULL, TJG_OPT_PCAP_OFFSET},
+	{"hostile-comm", no_argument, NULL, TJG_OPT_HOSTILE_COMM},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -193,6 +196,9 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		case TJG_OPT_DISCARD:
 			if (tjg_parse_u64("--discard", optarg, false, UINT64_MAX / 2, &o->discard))
 				return TJG_ERR_USAGE;
+			break;
+		case TJG_OPT_HOSTILE_COMM:
+			o->hostile_comm = true;
 			break;
 		case TJG_OPT_NO_CONTEXT:
 			o->no_context = true;

@@ -407,6 +407,9 @@ static int load_run(struct tjg_trace *trace, const struct tjg_options *opts)
 		snprintf(c->irq_name, sizeof(c->irq_name), "eth0-TxRx-%u", i % 8);
 	}
 	load_add_threads(&L);
+	for (i = 0; opts->hostile_comm && i < L.nth; i++)
+		if (strcmp(L.th[i].t.comm, "io_thd_2") == 0) /* a name no line may hold raw */
+			snprintf(L.th[i].t.comm, sizeof(L.th[i].t.comm), "io\nthd\x01\xff");
 	load_init_state(&L, !opts->no_statedump);
 	if (!opts->no_statedump) {
 		load_statedump(&L);

@@ -46,6 +46,7 @@ struct tjg_options {
 	const char *sync_events;
 	const char *pcap;       /* ncat: also write the capture here (NULL: none) */
 	int64_t pcap_offset;    /* its clock minus the trace's, ns */
+	bool hostile_comm;      /* load: one thread named with a newline, \x01 and \xff */
 };
 
 /* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
