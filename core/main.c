@@ -18,6 +18,7 @@
 #include "new_plugin.h"
 #include "options.h"
 #include "run.h"
+#include "stats_cmd.h"
 #include "timefmt.h"
 
 enum {
@@ -39,6 +40,9 @@ enum {
 	OPT_SUMMARY,
 	OPT_VERSION,
 	OPT_EVENTS,
+	OPT_MI_VERSION,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +65,9 @@ static const struct option long_opts[] = {
 	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
+	{"mi-version", no_argument, NULL, OPT_MI_VERSION},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -73,6 +80,8 @@ static void usage(FILE *f)
 	fputs("usage: tjconv [OPTIONS] TRACE_DIR\n"
 	      "       tjconv list-plugins [-v] [--plugin-path DIR]   (-v: ABI, subscriptions)\n"
 	      "       tjconv new-plugin NAME [--exporter] [--dir DIR]\n"
+	      "       tjconv stats [OPTIONS] TRACE_DIR [--what LIST] [--format text|lami]\n"
+	      "                    [--top N]   (also --metadata, --mi-version: see doc/stats.md)\n"
 	      "\n"
 	      "Convert an LTTng kernel trace (CTF) into answers: an annotated text timeline\n"
 	      "(default), Chrome trace-event JSON, or Trace Compass analyses.\n"
@@ -97,6 +106,9 @@ static void usage(FILE *f)
 	      "                          softirq statistics, packet journeys and links)\n"
 	      "      --events WHICH      chrome-json: all, unanalyzed (default) or none of the\n"
 	      "                          events as instants (see doc/chrome-json.md)\n"
+	      "      --progress          show a progress line on stderr (default: when stderr\n"
+	      "                          is a terminal and the run lasts over a second)\n"
+	      "      --no-progress       never show it\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -235,6 +247,15 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		case 'h':
 			usage(stdout);
 			return 1;
+		case OPT_MI_VERSION: /* LAMI: Trace Compass asks the bare program */
+			printf("1.0\n");
+			return 1;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = 0;
+			break;
 		case OPT_VERSION:
 			printf("tjconv %s (plugin ABI %d.%d)\n", TJ_VERSION, TJ_ABI_MAJOR, TJ_ABI_MINOR);
 			return 1;
@@ -293,6 +314,8 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		tj_error_append("option '-v' only applies to list-plugins");
 		return TJ_EINVAL;
 	}
+	if (optind >= argc && o->describe_only)
+		return TJ_OK;
 	if (optind >= argc) {
 		tj_error_append("no trace given (usage: tjconv [OPTIONS] TRACE_DIR; see --help)");
 		return TJ_EINVAL;
@@ -488,6 +511,24 @@ int main(int argc, char **argv)
 		return tj_new_plugin_main(argc - 1, argv + 1);
 	}
 	tj_options_init(&opts);
+	struct tj_strvec stats_argv = {0};
+	if (argc > 1 && strcmp(argv[1], "stats") == 0) {
+		tj_log_setup("tjconv", 0);
+		rc = tj_stats_rewrite(argc, argv, &stats_argv, &opts.describe_only);
+		if (rc == TJ_STATS_RUN) {
+			argc = (int)stats_argv.n - 1; /* its last element is the NULL ending argv */
+			argv = stats_argv.v;
+			opts.no_analyzers = 1;
+		} else {
+			if (rc < 0 && rc != TJ_STATS_ENOMEM)
+				tj_error_print(stderr, "tjconv");
+			else if (rc < 0)
+				fprintf(stderr, "tjconv: error: out of memory\n");
+			tj_strvec_release(&stats_argv);
+			tj_options_release(&opts);
+			return rc == TJ_STATS_DONE ? 0 : rc == TJ_STATS_FAILED ? 1 : 2;
+		}
+	}
 	rc = parse_args(argc, argv, &opts, &list);
 	tj_log_setup("tjconv", opts.quiet);
 	if (rc == 1) {
@@ -512,8 +553,9 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < set.nnotes; i++)
 			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
 		warn_unknown_params(&opts, &set);
-		rc = tj_run_convert(&opts, &set, &report);
-		if (rc == TJ_OK) {
+		rc = opts.describe_only ? tj_run_describe(&opts, &set)
+					: tj_run_convert(&opts, &set, &report);
+		if (rc == TJ_OK && !opts.describe_only) {
 			print_summary(&report);
 			tj_run_report_release(&report);
 		}
@@ -522,6 +564,7 @@ int main(int argc, char **argv)
 		tj_error_print(stderr, "tjconv");
 	tj_plugin_set_release(&set);
 	tj_options_release(&opts);
+	tj_strvec_release(&stats_argv);
 	if (fflush(stdout) != 0 && rc == TJ_OK) {
 		fprintf(stderr, "tjconv: error: cannot write to stdout\n");
 		return 1;
