@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "progress.h"
 #include "reader.h"
 #include "run.h"
 #include "run_state.h"
@@ -191,6 +192,7 @@ static int reader_class(void *ud, struct tj_class *cls)
 
 static int reader_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 {
+	tj_progress_event();
 	return tj_dispatch_event(ud, cls, ev);
 }
 
@@ -283,7 +285,10 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = begin_plugins(&run)))
 		goto out;
-	if ((rc = tj_reader_run(reader, &cb, run.filt.end_ts)))
+	tj_progress_start(opts->progress, opts->input);
+	rc = tj_reader_run(reader, &cb, run.filt.end_ts);
+	tj_progress_stop();
+	if (rc)
 		goto out;
 	if ((rc = fill_report(&run, reader, report)))
 		goto out;
