@@ -8,6 +8,7 @@
  *   --metadata          the exporter prints its table classes (no trace)
  *   --test-compatibility TRACE  nothing (compatible) or an error object
  *   --output-progress   accepted (the results come in one piece)
+ *   --limit N|unlimited rows of the top tables (lttng-analyses' --limit)
  *   --begin/--end NS    a bare integer of 12 digits or more is nanoseconds
  *                       since the epoch, as Trace Compass passes them
  */
@@ -37,7 +38,7 @@ static int ns_to_seconds(const char *v, char *buf, size_t cap)
 
 static int takes_value(const char *a)
 {
-	static const char *const opts[] = {"--what", "--format", "--top", "--begin", "--end",
+	static const char *const opts[] = {"--what", "--format", "--top", "--limit", "--begin", "--end",
 					   "-o", "--output", "--pid", "--tid", "--comm",
 					   "--jobs", "--param", "--plugin-path", "--config", NULL};
 	for (const char *const *o = opts; *o; o++)
@@ -107,6 +108,11 @@ int tj_stats_rewrite(int argc, char **argv, struct tj_strvec *out, int *describe
 				return TJ_STATS_USAGE;
 			}
 			val = argv[++i];
+		}
+		if (strcmp(name, "--limit") == 0) {
+			if (push_param(out, "top", strcmp(val, "unlimited") == 0 ? "1000" : val))
+				return TJ_STATS_ENOMEM;
+			continue;
 		}
 		if (strcmp(name, "--what") == 0 || strcmp(name, "--format") == 0 ||
 		    strcmp(name, "--top") == 0) {
