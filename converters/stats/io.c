@@ -62,13 +62,34 @@ static int set_from_name(struct fdtable *t, int64_t fd, const char *name)
 	return fdtable_set(t, fd, desc, 0, k[0] == 's');
 }
 
+/* lttng-modules >= 2.11 names a process's fd table by address in the
+ * statedump's file descriptors: learn which pid owns each table. */
+int io_statedump_process(struct stats *s, const struct tj_event *ev, const struct stats_class *c)
+{
+	const struct tj_host *h = s->h;
+	int64_t pid;
+	uint64_t addr;
+	if (c->f_ftable < 0 || c->f_pid < 0 || !h->field_uint(ev, c->f_ftable, &addr) ||
+	    !h->field_int(ev, c->f_pid, &pid) || pid < 0)
+		return TJ_OK;
+	/* values are pointers to the map; pid + 1 keeps pid 0 non-NULL */
+	return tj_map_put(&s->ftables, (int64_t)addr, (void *)(uintptr_t)(pid + 1)) ? TJ_ENOMEM
+										     : TJ_OK;
+}
+
 int io_statedump(struct stats *s, const struct tj_event *ev, const struct stats_class *c)
 {
 	const struct tj_host *h = s->h;
-	int64_t pid, fd;
+	int64_t pid = -1, fd;
+	uint64_t addr;
 	const char *name = c->f_filename >= 0 ? h->field_str(ev, c->f_filename) : NULL;
-	if (c->f_pid < 0 || c->f_fd < 0 || !h->field_int(ev, c->f_pid, &pid) ||
-	    !h->field_int(ev, c->f_fd, &fd) || fd < 0)
+	if (c->f_pid < 0 || !h->field_int(ev, c->f_pid, &pid)) {
+		void *v = c->f_ftable >= 0 && h->field_uint(ev, c->f_ftable, &addr)
+				  ? tj_map_get(&s->ftables, (int64_t)addr)
+				  : NULL;
+		pid = v ? (int64_t)(uintptr_t)v - 1 : -1;
+	}
+	if (pid < 0 || c->f_fd < 0 || !h->field_int(ev, c->f_fd, &fd) || fd < 0)
 		return TJ_OK;
 	struct proc *p = proc_get(s, (int32_t)pid);
 	if (!p)
@@ -300,6 +321,7 @@ void io_release(struct stats *s)
 		free(p);
 	}
 	tj_map_release(&s->procs);
+	tj_map_release(&s->ftables);
 	for (size_t it = 0; (v = tj_map_next(&s->targets, &it, NULL));) {
 		struct io_target *t = v;
 		free(t->name);

@@ -163,6 +163,7 @@ static const struct {
 	{"netif_receive_skb", K_NET_RECEIVE, W_NET},
 	{"skb_copy_datagram_iovec", K_SKB_COPY, W_NET},
 	{"lttng_statedump_file_descriptor", K_SD_FD, W_IO},
+	{"lttng_statedump_process_state", K_SD_PROCESS, W_IO},
 };
 
 static tj_field pl(const struct tj_host *h, const struct tj_event_class *cls, const char *name)
@@ -215,6 +216,7 @@ static enum tj_status stats_class(void *state, const struct tj_event_class *cls,
 	c->f_v4addr = pl(h, cls, "v4addr");
 	c->f_filename = pl(h, cls, "filename");
 	c->f_pid = pl(h, cls, "pid");
+	c->f_ftable = pl(h, cls, "file_table_address");
 	c->f_child_pid = pl(h, cls, "child_pid");
 	c->f_parent_pid = pl(h, cls, "parent_pid");
 	if (c->kind == K_FORK && !(s->what & W_IO))
@@ -249,6 +251,8 @@ static enum tj_status stats_event(void *state, const struct tj_event *ev, void *
 		return io_fork(s, ev, c);
 	case K_SD_FD:
 		return io_statedump(s, ev, c);
+	case K_SD_PROCESS:
+		return io_statedump_process(s, ev, c);
 	case K_IRQ_ENTRY:
 	case K_IRQ_EXIT:
 	case K_SOFT_RAISE:
@@ -260,15 +264,15 @@ static enum tj_status stats_event(void *state, const struct tj_event *ev, void *
 	}
 }
 
-/* The window the tables cover: --begin/--end when given (--end only up to
- * the last event), else the trace's first event to the last one seen. */
+/* The window the tables cover: --begin/--end when given, else the trace's
+ * first event to the last one seen. */
 void stats_window(const struct stats *s, int64_t *b, int64_t *e)
 {
 	const struct tj_trace_info *in = s->info;
 	*b = in && in->begin_ts != TJ_TS_NONE ? in->begin_ts
 	     : in && in->first_ts != TJ_TS_NONE ? in->first_ts
 						: s->first_ts;
-	*e = in && in->end_ts != TJ_TS_NONE && in->end_ts < s->last_ts ? in->end_ts : s->last_ts;
+	*e = in && in->end_ts != TJ_TS_NONE ? in->end_ts : s->last_ts;
 	if (*b == TJ_TS_NONE || *e == TJ_TS_NONE || *b > *e)
 		*b = *e;
 }
@@ -334,7 +338,8 @@ static const char *const subs[] = {
 	"syscall_entry_*", "syscall_exit_*", "exit_syscall", "sched_waking", "sched_wakeup",
 	"sched_switch", "sched_process_fork", "irq_handler_entry", "irq_handler_exit",
 	"irq_softirq_*", "softirq_*", "net_dev_queue", "net_dev_xmit", "net_if_receive_skb",
-	"netif_receive_skb", "skb_copy_datagram_iovec", "lttng_statedump_file_descriptor", NULL,
+	"netif_receive_skb", "skb_copy_datagram_iovec", "lttng_statedump_file_descriptor",
+	"lttng_statedump_process_state", NULL,
 };
 
 static const char *const param_help[] = {

@@ -27,7 +27,7 @@
 enum ev_kind {
 	K_NONE = 0, K_SYS_ENTRY, K_SYS_EXIT, K_WAKING, K_WAKEUP, K_SWITCH, K_FORK,
 	K_IRQ_ENTRY, K_IRQ_EXIT, K_SOFT_RAISE, K_SOFT_ENTRY, K_SOFT_EXIT,
-	K_NET_QUEUE, K_NET_XMIT, K_NET_RECEIVE, K_SKB_COPY, K_SD_FD,
+	K_NET_QUEUE, K_NET_XMIT, K_NET_RECEIVE, K_SKB_COPY, K_SD_FD, K_SD_PROCESS,
 };
 
 /* What a syscall does for the io tables. */
@@ -44,7 +44,7 @@ struct stats_class {
 	int32_t sysid;       /* syscalls: index into stats.sysnames, -1 exit_syscall */
 	tj_field f_tid, f_comm, f_prev_tid, f_next_tid, f_next_comm, f_prio;
 	tj_field f_irq, f_name, f_ret, f_vec, f_skb, f_len, f_rc;
-	tj_field f_sport, f_v4addr, f_fd, f_filename, f_fildes, f_oldfd, f_newfd, f_pid, f_child_pid, f_parent_pid;
+	tj_field f_sport, f_v4addr, f_fd, f_filename, f_fildes, f_oldfd, f_ftable, f_newfd, f_pid, f_child_pid, f_parent_pid;
 	uint32_t nargs;
 	const char *arg_names[SYS_ARGS];
 	tj_field args[SYS_ARGS];
@@ -152,6 +152,7 @@ struct stats {
 
 	struct tj_map threads;   /* tid -> sthread */
 	struct tj_map procs;     /* pid -> proc */
+	struct tj_map ftables;   /* statedump file_table_address -> pid + 1 */
 	char *sysnames[MAX_SYSCALLS];
 	uint32_t nsys;
 	struct sys_stat *sys[MAX_SYSCALLS];
@@ -209,6 +210,7 @@ int io_exit(struct stats *s, const struct tj_event *ev, struct sthread *t, int64
 	    int64_t dur);
 int io_fork(struct stats *s, const struct tj_event *ev, const struct stats_class *c);
 int io_statedump(struct stats *s, const struct tj_event *ev, const struct stats_class *c);
+int io_statedump_process(struct stats *s, const struct tj_event *ev, const struct stats_class *c);
 int io_tables(struct stats *s, struct table **out, uint32_t *n, uint32_t cap);
 void io_release(struct stats *s);
 
