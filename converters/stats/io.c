@@ -114,26 +114,43 @@ int io_fork(struct stats *s, const struct tj_event *ev, const struct stats_class
 	return fdtable_copy(cp->fds, pp->fds) ? TJ_ENOMEM : TJ_OK;
 }
 
-static struct io_target *target_get(struct stats *s, const char *name, int kind)
+/* The row of an fd's target: by its description when it names something,
+ * else by process and fd number.  Keys are hashed without formatting
+ * anything: the display name is built once, when the row is created. */
+static struct io_target *target_get(struct stats *s, const char *desc, int kind, int32_t pid,
+				    int64_t fd, const char *comm)
 {
-	uint64_t key = name_hash(name) ^ (uint64_t)kind;
+	uint64_t key = desc ? name_hash(desc)
+			    : ((uint64_t)(uint32_t)pid << 32 | (uint64_t)(fd & 0xffffffff)) *
+				      UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)kind;
 	struct io_target *t;
-	/* probe past hash collisions */
 	while ((t = tj_map_get(&s->targets, (int64_t)key))) {
-		if (strcmp(t->name, name) == 0 && t->kind == kind_names[kind])
+		if (desc ? t->desc && strcmp(t->desc, desc) == 0
+			 : !t->desc && t->pid == pid && t->fd == fd && t->kind == kind_names[kind])
 			return t;
-		key++;
+		key++; /* probe past a hash collision */
 	}
 	if (s->targets.n >= MAX_TARGETS) {
 		s->targets_dropped++;
 		return NULL;
 	}
-	if (!(t = calloc(1, sizeof(*t))) || !(t->name = strdup(name))) {
+	char name[192];
+	if (desc)
+		snprintf(name, sizeof(name), "%s", desc + strlen(kind_names[kind]) + 1);
+	else
+		snprintf(name, sizeof(name), "fd %" PRId64 " of %s (pid %d)", fd, comm, (int)pid);
+	if (!(t = calloc(1, sizeof(*t))) || !(t->name = strdup(name)) ||
+	    (desc && !(t->desc = strdup(desc)))) {
+		if (t)
+			free(t->name);
 		free(t);
 		return NULL;
 	}
+	t->pid = pid;
+	t->fd = fd;
 	t->kind = kind_names[kind];
 	if (tj_map_put(&s->targets, (int64_t)key, t)) {
+		free(t->desc);
 		free(t->name);
 		free(t);
 		return NULL;
@@ -158,15 +175,13 @@ static int rw(struct stats *s, struct sthread *t, struct proc *p, int64_t ret, i
 {
 	const char *desc = t->sys.fd >= 0 ? fdtable_borrow(p->fds, t->sys.fd) : NULL;
 	int kind = kind_of(desc), write = t->sys.io == IO_WRITE;
-	char name[192];
 	io_add(&s->io_kind[kind], write, ret, dur);
-	if (desc && desc[strlen(kind_names[kind])] == ':' && desc[strlen(kind_names[kind]) + 1] &&
-	    strcmp(desc + strlen(kind_names[kind]) + 1, "?") != 0)
-		snprintf(name, sizeof(name), "%s", desc + strlen(kind_names[kind]) + 1);
-	else
-		snprintf(name, sizeof(name), "fd %" PRId64 " of %s (pid %d)", t->sys.fd, t->comm,
-			 (int)p->pid);
-	struct io_target *tg = target_get(s, name, kind);
+	/* "KIND:NAME" names a target unless NAME is unknown ("?") */
+	const char *nm = desc && kind < FK_UNKNOWN ? desc + strlen(kind_names[kind]) + 1 : NULL;
+	if (kind == FK_OTHER && desc)
+		nm = strchr(desc, ':') ? strchr(desc, ':') + 1 : desc;
+	int named = nm && *nm && strcmp(nm, "?") != 0;
+	struct io_target *tg = target_get(s, named ? desc : NULL, kind, p->pid, t->sys.fd, t->comm);
 	if (tg)
 		io_add(&tg->io, write, ret, dur);
 	return TJ_OK;
@@ -324,6 +339,7 @@ void io_release(struct stats *s)
 	tj_map_release(&s->ftables);
 	for (size_t it = 0; (v = tj_map_next(&s->targets, &it, NULL));) {
 		struct io_target *t = v;
+		free(t->desc);
 		free(t->name);
 		free(t);
 	}

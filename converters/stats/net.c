@@ -47,37 +47,60 @@ static struct netif_stat *netif_get(struct stats *s, const char *name)
 	return &v[s->nnetifs++];
 }
 
-/* Both directions of a connection share one row: the endpoints sorted. */
+/* Both directions of a connection share one row: the endpoints ordered.
+ * Found by hashing the raw addresses (no formatting per packet). */
 static struct conn_stat *conn_get(struct stats *s, const struct hdr *hd)
 {
-	char a[64], b[64], name[160];
-	hdr_endpoint(hd, 0, a, sizeof(a));
-	hdr_endpoint(hd, 1, b, sizeof(b));
-	if (strcmp(a, b) <= 0)
-		snprintf(name, sizeof(name), "%s <-> %s", a, b);
-	else
-		snprintf(name, sizeof(name), "%s <-> %s", b, a);
-	const char *proto = hd->proto == 6 ? "tcp" : hd->proto == 17 ? "udp" : "ip";
-	uint64_t key = name_hash(name) ^ hd->proto;
-	struct conn_stat *c;
-	while ((c = tj_map_get(&s->conns, (int64_t)key))) {
-		if (strcmp(c->name, name) == 0 && c->proto == proto)
-			return c;
-		key++;
+	const uint8_t *a = hd->saddr, *b = hd->daddr;
+	uint16_t pa = hd->sport, pb = hd->dport;
+	int c = memcmp(a, b, 16);
+	if (c > 0 || (c == 0 && pa > pb)) {
+		a = hd->daddr;
+		b = hd->saddr;
+		pa = hd->dport;
+		pb = hd->sport;
+	}
+	uint64_t key = UINT64_C(0xcbf29ce484222325);
+	for (int i = 0; i < 16; i++)
+		key = (key ^ a[i]) * UINT64_C(0x100000001b3);
+	for (int i = 0; i < 16; i++)
+		key = (key ^ b[i]) * UINT64_C(0x100000001b3);
+	key = (key ^ ((uint64_t)pa << 24 | (uint64_t)pb << 8 | hd->proto)) * UINT64_C(0x100000001b3);
+	struct conn_stat *cs;
+	while ((cs = tj_map_get(&s->conns, (int64_t)key))) {
+		if (cs->pa == pa && cs->pb == pb && cs->proto_nr == hd->proto &&
+		    cs->family == hd->family && !memcmp(cs->a, a, 16) && !memcmp(cs->b, b, 16))
+			return cs;
+		key++; /* probe past a hash collision */
 	}
 	if (s->conns.n >= MAX_TARGETS)
 		return NULL;
-	if (!(c = calloc(1, sizeof(*c))) || !(c->name = strdup(name))) {
-		free(c);
+	if (!(cs = calloc(1, sizeof(*cs))))
+		return NULL;
+	memcpy(cs->a, a, 16);
+	memcpy(cs->b, b, 16);
+	cs->pa = pa;
+	cs->pb = pb;
+	cs->family = hd->family;
+	cs->proto_nr = hd->proto;
+	cs->proto = hd->proto == 6 ? "tcp" : hd->proto == 17 ? "udp" : "ip";
+	if (tj_map_put(&s->conns, (int64_t)key, cs)) {
+		free(cs);
 		return NULL;
 	}
-	c->proto = proto;
-	if (tj_map_put(&s->conns, (int64_t)key, c)) {
-		free(c->name);
-		free(c);
-		return NULL;
-	}
-	return c;
+	return cs;
+}
+
+/* "10.0.0.1:80 <-> 10.0.0.2:5555", with the packets analyzer's endpoint format. */
+static void conn_name(const struct conn_stat *c, char *buf, size_t cap)
+{
+	struct hdr h = {.family = c->family, .sport = c->pa, .dport = c->pb};
+	char x[64], y[64];
+	memcpy(h.saddr, c->a, 16);
+	memcpy(h.daddr, c->b, 16);
+	hdr_endpoint(&h, 0, x, sizeof(x));
+	hdr_endpoint(&h, 1, y, sizeof(y));
+	snprintf(buf, cap, "%s <-> %s", x, y);
 }
 
 static struct inflight *inflight_put(struct stats *s, uint64_t skb)
@@ -192,7 +215,8 @@ static int by_packets(const void *a, const void *b)
 	uint64_t px = x->txp + x->rxp, py = y->txp + y->rxp;
 	if (px != py)
 		return px < py ? 1 : -1;
-	return strcmp(x->name, y->name);
+	int c = memcmp(x->a, y->a, 16);
+	return c ? c : x->pa != y->pa ? (x->pa < y->pa ? -1 : 1) : (x->pb > y->pb) - (x->pb < y->pb);
 }
 
 int net_tables(struct stats *s, struct table **out, uint32_t *n, uint32_t cap)
@@ -230,7 +254,9 @@ int net_tables(struct stats *s, struct table **out, uint32_t *n, uint32_t cap)
 			free(v);
 			return -1;
 		}
-		cell_str(t, C_STR, v[i]->name);
+		char name[160];
+		conn_name(v[i], name, sizeof(name));
+		cell_str(t, C_STR, name);
 		cell_str(t, C_STR, v[i]->proto);
 		cell_int(t, (int64_t)v[i]->txp);
 		cell_size(t, (int64_t)v[i]->txb);
@@ -247,9 +273,7 @@ void net_release(struct stats *s)
 	void *v;
 	free(s->netifs);
 	for (size_t it = 0; (v = tj_map_next(&s->conns, &it, NULL));) {
-		struct conn_stat *c = v;
-		free(c->name);
-		free(c);
+		free(v);
 	}
 	tj_map_release(&s->conns);
 	for (size_t it = 0; (v = tj_map_next(&s->inflight, &it, NULL));)

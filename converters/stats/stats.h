@@ -109,8 +109,11 @@ struct io_acc {
 };
 
 struct io_target {
-	char *name;
+	char *desc;          /* the fd's description ("file:/etc/passwd"), or NULL: */
+	int32_t pid;         /* ... an fd nothing named, by process and number */
+	int64_t fd;
 	const char *kind;
+	char *name;          /* what the table shows */
 	struct io_acc io;
 };
 
@@ -121,7 +124,9 @@ struct netif_stat {
 };
 
 struct conn_stat {
-	char *name;
+	uint8_t a[16], b[16]; /* endpoints, the smaller first (both directions share it) */
+	uint16_t pa, pb;
+	uint8_t family, proto_nr;
 	const char *proto;
 	uint64_t txp, txb, rxp, rxb;
 	struct acc lat;
