@@ -89,6 +89,15 @@ static unsigned parse_what(const char *v, int *bad)
 	return w;
 }
 
+static void stats_fini(void *state);
+
+/* fini is not called after a failed init: free what was made. */
+static enum tj_status init_failed(struct stats *s, enum tj_status rc)
+{
+	stats_fini(s);
+	return rc;
+}
+
 static enum tj_status stats_init(const struct tj_host *h, struct tj_plugin *self, void **state)
 {
 	struct stats *s = calloc(1, sizeof(*s));
@@ -96,7 +105,6 @@ static enum tj_status stats_init(const struct tj_host *h, struct tj_plugin *self
 	int bad = 0;
 	if (!s)
 		return TJ_ENOMEM;
-	*state = s;
 	s->h = h;
 	s->self = self;
 	s->what = W_ALL;
@@ -105,14 +113,14 @@ static enum tj_status stats_init(const struct tj_host *h, struct tj_plugin *self
 	if ((v = h->param(self, "what")) && (!(s->what = parse_what(v, &bad)) || bad)) {
 		h->error(self, "invalid --what '%s' (expected a list of syscalls, sched, irq, io, "
 			       "net or all)", v);
-		return TJ_EINVAL;
+		return init_failed(s, TJ_EINVAL);
 	}
 	if ((v = h->param(self, "format"))) {
 		if (strcmp(v, "lami") == 0)
 			s->lami = 1;
 		else if (strcmp(v, "text") != 0) {
 			h->error(self, "invalid --format '%s' (expected text or lami)", v);
-			return TJ_EINVAL;
+			return init_failed(s, TJ_EINVAL);
 		}
 	}
 	if ((v = h->param(self, "top"))) {
@@ -121,7 +129,7 @@ static enum tj_status stats_init(const struct tj_host *h, struct tj_plugin *self
 		if (end == v || *end || n < 0 || n > TOP_MAX) {
 			h->error(self, "invalid --top '%s' (expected an integer from 0 to %d)", v,
 				 TOP_MAX);
-			return TJ_EINVAL;
+			return init_failed(s, TJ_EINVAL);
 		}
 		s->topn = (uint32_t)n;
 	}
@@ -129,7 +137,8 @@ static enum tj_status stats_init(const struct tj_host *h, struct tj_plugin *self
 	s->gmt = tj_param_bool(h, self, "clock-gmt", 0) ? TJ_TIME_GMT : 0;
 	if (!(s->sb = h->sbuf_new()) || top_init(&s->sys_top, s->topn) ||
 	    top_init(&s->wake_top, s->topn))
-		return TJ_ENOMEM;
+		return init_failed(s, TJ_ENOMEM);
+	*state = s;
 	return TJ_OK;
 }
 
