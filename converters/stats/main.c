@@ -207,6 +207,7 @@ static enum tj_status stats_class(void *state, const struct tj_event_class *cls,
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(cls->name, kinds[i].name) == 0 && (s->what & kinds[i].what))
 			c->kind = kinds[i].kind;
+	c->f_id = -1;
 	c->f_tid = pl(h, cls, "tid");
 	c->f_comm = pl(h, cls, "comm");
 	c->f_prev_tid = pl(h, cls, "prev_tid");

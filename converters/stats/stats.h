@@ -23,6 +23,7 @@
 #define SOFTIRQ_VECS 10
 #define MAX_TARGETS 4096  /* io targets and connections kept by name */
 #define MAX_INFLIGHT 65536 /* socket buffers followed at once */
+#define SYSID_BY_ID (-3)
 
 enum ev_kind {
 	K_NONE = 0, K_SYS_ENTRY, K_SYS_EXIT, K_WAKING, K_WAKEUP, K_SWITCH, K_FORK,
@@ -41,7 +42,9 @@ struct fdtable;    /* plugins/syscalls/fdtable.h */
 struct stats_class {
 	enum ev_kind kind;
 	uint8_t io;          /* enum io_op */
-	int32_t sysid;       /* syscalls: index into stats.sysnames, -1 exit_syscall */
+	int32_t sysid;       /* syscalls: index into stats.sysnames, -1 exit_syscall,
+			        SYSID_BY_ID: syscall_entry_unknown, named by its id */
+	tj_field f_id;
 	tj_field f_tid, f_comm, f_prev_tid, f_next_tid, f_next_comm, f_prio;
 	tj_field f_irq, f_name, f_ret, f_vec, f_skb, f_len, f_rc;
 	tj_field f_sport, f_v4addr, f_fd, f_filename, f_fildes, f_oldfd, f_ftable, f_newfd, f_pid, f_child_pid, f_parent_pid;
@@ -162,6 +165,7 @@ struct stats {
 	uint32_t nsys;
 	struct sys_stat *sys[MAX_SYSCALLS];
 	struct tj_map tid_sys;   /* (tid << 12 | sysid) -> tid_sys */
+	struct tj_map unknown_ids; /* syscall_entry_unknown id -> sysid + 1 */
 	struct hist sys_hist;
 	struct top sys_top;
 	uint64_t sys_unmatched_exits;

@@ -59,6 +59,10 @@ int sys_class(struct stats *s, const struct tj_event_class *cls, struct stats_cl
 	/* The entry decides what the call is; exits are matched by thread. */
 	if (c->kind == K_SYS_EXIT)
 		return 0;
+	if (strcmp(name, "unknown") == 0 && (c->f_id = h->field_lookup(cls, "payload:id")) >= 0) {
+		c->sysid = SYSID_BY_ID; /* named per event: "syscall_<id>", as the syscalls analyzer does */
+		return 0;
+	}
 	c->sysid = intern(s, name);
 	if (c->sysid == -2)
 		return -1;
@@ -79,6 +83,23 @@ int sys_class(struct stats *s, const struct tj_event_class *cls, struct stats_cl
 		c->args[c->nargs++] = h->field_lookup(cls, path);
 	}
 	return 0;
+}
+
+/* syscall_entry_unknown {id}: one name per id, found through a map. */
+static int32_t unknown_sysid(struct stats *s, const struct tj_event *ev, const struct stats_class *c)
+{
+	int64_t id;
+	char name[32];
+	if (!s->h->field_int(ev, c->f_id, &id))
+		return -1;
+	void *v = tj_map_get(&s->unknown_ids, id);
+	if (v)
+		return (int32_t)((intptr_t)v - 1);
+	snprintf(name, sizeof(name), "syscall_%lld", (long long)id);
+	int32_t sysid = intern(s, name);
+	if (sysid >= 0 && tj_map_put(&s->unknown_ids, id, (void *)(intptr_t)(sysid + 1)))
+		return -2;
+	return sysid;
 }
 
 static void read_entry(struct stats *s, const struct tj_event *ev, const struct stats_class *c,
@@ -158,9 +179,12 @@ int sys_event(struct stats *s, const struct tj_event *ev, const struct stats_cla
 		return TJ_ENOMEM;
 	note_identity(t, ev);
 	if (c->kind == K_SYS_ENTRY) {
-		if (c->sysid < 0)
+		int32_t id = c->sysid;
+		if (id == SYSID_BY_ID && (id = unknown_sysid(s, ev, c)) == -2)
+			return TJ_ENOMEM;
+		if (id < 0)
 			return TJ_OK;
-		t->sys.sysid = c->sysid;
+		t->sys.sysid = id;
 		t->sys.io = c->io;
 		t->sys.ts = ev->ts;
 		t->sys.cpu = ev->cpu;
@@ -344,4 +368,5 @@ void sys_release(struct stats *s)
 	for (size_t it = 0; (v = tj_map_next(&s->tid_sys, &it, NULL));)
 		free(v);
 	tj_map_release(&s->tid_sys);
+	tj_map_release(&s->unknown_ids);
 }
