@@ -66,7 +66,7 @@ static const struct option long_opts[] = {
 	{"summary", no_argument, NULL, OPT_SUMMARY},
 	{"events", required_argument, NULL, OPT_EVENTS},
 	{"mi-version", no_argument, NULL, OPT_MI_VERSION},
-	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"progress", optional_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -250,8 +250,13 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		case OPT_MI_VERSION: /* LAMI: Trace Compass asks the bare program */
 			printf("1.0\n");
 			return 1;
-		case OPT_PROGRESS:
-			o->progress = 1;
+		case OPT_PROGRESS: /* =lami: LAMI progress lines on stdout (stats --output-progress) */
+			if (optarg && strcmp(optarg, "lami") != 0) {
+				tj_error_append("invalid --progress '%s' (expected no value or lami)",
+						optarg);
+				return TJ_EINVAL;
+			}
+			o->progress = optarg ? 2 : 1;
 			break;
 		case OPT_NO_PROGRESS:
 			o->progress = 0;

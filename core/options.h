@@ -29,7 +29,8 @@ struct tj_options {
 	int quiet;            /* -1 unset */
 	int summary;          /* -1 unset, 1: analyzers print their summaries */
 	char *events;         /* --events all|unanalyzed|none (exporters); NULL unset */
-	int progress;         /* -1 auto (stderr a terminal, run over ~1 s), 0 never, 1 always */
+	int progress;         /* -1 auto (stderr a terminal, run over ~1 s), 0 never, 1 always,
+				 2 LAMI progress lines on stdout */
 	int no_analyzers;     /* 1: the exporter runs alone (tjconv stats) */
 	int describe_only;    /* 1: no trace; the exporter describes itself (stats --metadata) */
 

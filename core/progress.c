@@ -37,7 +37,7 @@ uint64_t tj_progress_events_;
 static struct stream_file files[MAX_FILES];
 static size_t nfiles;
 static uint64_t total_bytes;
-static int mode;              /* 0 off, else on */
+static int mode;              /* 0 off, 1 the line on stderr, 2 LAMI lines on stdout */
 static int drawn;
 static double t_start, t_last;
 
@@ -138,12 +138,19 @@ void tj_progress_event_slow(void)
 	if (!mode)
 		return;
 	double t = now(), el = t - t_start;
-	if (el < 1.0 || t - t_last < 0.25)
+	if ((mode == 1 && el < 1.0) || t - t_last < 0.25)
 		return;
 	t_last = t;
 	double rate = (double)tj_progress_events_ / el;
 	uint64_t done = total_bytes ? bytes_read() : 0;
 	char line[160], eta[32];
+	if (mode == 2) {
+		/* LAMI 1.x: "FRACTION MESSAGE" lines before the results object */
+		printf("%.3f %llu events read\n", done ? (double)done / (double)total_bytes : 0.0,
+		       (unsigned long long)tj_progress_events_);
+		fflush(stdout);
+		return;
+	}
 	if (done) {
 		double share = (double)done / (double)total_bytes;
 		clock_text(el * (1.0 - share) / share, eta, sizeof(eta));

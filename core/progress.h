@@ -8,7 +8,8 @@
 
 #include <stdint.h>
 
-/* mode: -1 auto, 0 never, 1 always.  input: the trace path (its stream files
+/* mode: -1 auto, 0 never, 1 always, 2 LAMI lines on stdout ("FRACTION TEXT",
+ * what Trace Compass reads before the results).  input: the trace path (its stream files
  * are summed for the total). */
 void tj_progress_start(int mode, const char *input);
 /* One event was dispatched (main thread). */

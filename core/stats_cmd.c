@@ -7,7 +7,8 @@
  *   --mi-version        print the LAMI version ("1.0") and stop
  *   --metadata          the exporter prints its table classes (no trace)
  *   --test-compatibility TRACE  nothing (compatible) or an error object
- *   --output-progress   accepted (the results come in one piece)
+ *   --output-progress   LAMI progress lines on stdout before the results
+ *                       ("0.420 420000 events"), as --progress=lami
  *   --limit N|unlimited rows of the top tables (lttng-analyses' --limit)
  *   --begin/--end NS    a bare integer of 12 digits or more is nanoseconds
  *                       since the epoch, as Trace Compass passes them
@@ -100,8 +101,11 @@ int tj_stats_rewrite(int argc, char **argv, struct tj_strvec *out, int *describe
 			test = 1;
 			continue;
 		}
-		if (strcmp(name, "--output-progress") == 0)
+		if (strcmp(name, "--output-progress") == 0) {
+			if (tj_strvec_push(out, "--progress=lami"))
+				return TJ_STATS_ENOMEM;
 			continue;
+		}
 		if (takes_value(name) && !val) {
 			if (i + 1 >= argc) {
 				tj_error_append("option '%s' needs a value", name);
@@ -125,7 +129,12 @@ int tj_stats_rewrite(int argc, char **argv, struct tj_strvec *out, int *describe
 			val = buf;
 		if (name[0] != '-' && !val)
 			trace = a;
-		if (tj_strvec_push(out, name) || (val && tj_strvec_push(out, val)))
+		if (!takes_value(name)) { /* passed on as written (--progress=lami, -q, ...) */
+			if (tj_strvec_push(out, a))
+				return TJ_STATS_ENOMEM;
+			continue;
+		}
+		if (tj_strvec_push(out, name) || tj_strvec_push(out, val))
 			return TJ_STATS_ENOMEM;
 	}
 	if (test)

@@ -8,7 +8,7 @@
 # decodes about 1 M events/s), and --progress needs no second at all.
 . "$(dirname "$0")/../lib/tap.sh"
 require_tool python3
-plan 7
+plan 9
 "$TJGEN" -q --scenario load --events 1000000 -o "$TMP/big"
 # pty_run OUT CMD...: run CMD with stdin/stdout/stderr on a new pty, stdout
 # and stderr both captured (as a terminal shows them) into OUT.
@@ -50,4 +50,15 @@ check_match "--progress in a pipe, a plain conversion: the line is drawn, then e
 	'^.tjconv: .*events/s.*\[K..\[K$' "$(cat "$TMP/err2")"
 check_eq "the statistics are the same with and without a terminal" "" \
 	"$(diff "$TMP/stats.txt" "$TMP/stats3.txt")"
+# LAMI (Trace Compass passes --output-progress): "FRACTION MESSAGE" lines on
+# stdout, then the results; Trace Compass takes every line before the first
+# one starting with '{' as progress
+"$TJCONV" stats "$TMP/big" --what irq --output-progress --format lami > "$TMP/lami.out" 2> "$TMP/lami.err"
+check_eq "--output-progress: progress lines (fraction, events read), rising, then the JSON results" "ok" \
+	"$(python3 -c 'import json,re,sys
+lines=open(sys.argv[1]).read().split("\n"); i=next(k for k,l in enumerate(lines) if l.startswith("{"))
+pro=lines[:i]; f=[float(l.split()[0]) for l in pro]
+ok=pro and all(re.fullmatch(r"[01]\.\d{3} \d+ events read", l) for l in pro) and f==sorted(f)
+json.loads("\n".join(lines[i:])); print("ok" if ok else pro[:3])' "$TMP/lami.out")"
+check_eq "--output-progress: nothing on stderr" 0 "$(wc -c < "$TMP/lami.err")"
 done_testing
