@@ -28,7 +28,8 @@ double acc_avg(const struct acc *a)
 
 double acc_stdev(const struct acc *a)
 {
-	return a->count ? sqrt(a->m2 / (double)a->count) : 0.0;
+	/* rounding can leave m2 a hair below 0; sqrt would give NaN (not JSON) */
+	return a->count && a->m2 > 0 ? sqrt(a->m2 / (double)a->count) : 0.0;
 }
 
 void hist_add(struct hist *h, int64_t v)
