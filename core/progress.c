@@ -40,6 +40,7 @@ static uint64_t total_bytes;
 static int mode;              /* 0 off, 1 the line on stderr, 2 LAMI lines on stdout */
 static int drawn;
 static double t_start, t_last;
+static double after = 1.0;    /* seconds of run before the line may appear */
 
 static double now(void)
 {
@@ -84,7 +85,14 @@ void tj_progress_start(int m, const char *input)
 	if (!mode)
 		return;
 	nftw(input, add_file, 16, FTW_PHYS);
-	t_start = t_last = now();
+	/* TJCONV_PROGRESS_AFTER: the delay before the first line (default 1 s);
+	 * tests set 0 to see the line on a trace of any size */
+	const char *env = getenv("TJCONV_PROGRESS_AFTER");
+	char *end;
+	double a = env ? strtod(env, &end) : 1.0;
+	after = env && end != env && !*end && a >= 0 ? a : 1.0;
+	t_start = now();
+	t_last = t_start - 1.0; /* the first line needs no quarter second of wait */
 }
 
 /* Advance each file's furthest mapped offset; the bytes read so far. */
@@ -138,10 +146,10 @@ void tj_progress_event_slow(void)
 	if (!mode)
 		return;
 	double t = now(), el = t - t_start;
-	if ((mode == 1 && el < 1.0) || t - t_last < 0.25)
+	if ((mode == 1 && el < after) || t - t_last < 0.25)
 		return;
 	t_last = t;
-	double rate = (double)tj_progress_events_ / el;
+	double rate = el > 0 ? (double)tj_progress_events_ / el : 0.0;
 	uint64_t done = total_bytes ? bytes_read() : 0;
 	char line[160], eta[32];
 	if (mode == 2) {
@@ -153,7 +161,7 @@ void tj_progress_event_slow(void)
 	}
 	if (done) {
 		double share = (double)done / (double)total_bytes;
-		clock_text(el * (1.0 - share) / share, eta, sizeof(eta));
+		clock_text(share > 0 ? el * (1.0 - share) / share : 0.0, eta, sizeof(eta));
 		snprintf(line, sizeof(line),
 			 "tjconv: %3.0f%% of %.1f MB read, %.2f M events/s, ETA %s", share * 100.0,
 			 (double)total_bytes / 1e6, rate / 1e6, eta);
