@@ -41,6 +41,8 @@ PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/*.c converters/
 # Plugins built as a third party would build them: from include/tjconv alone,
 # without -Icore (a core header fails to compile) and without core objects.
 PLUGIN_SO := $(foreach d,$(PLUGIN_DIRS),$(BUILD)/lib/tjconv/$(notdir $(d)).so)
+# Per-plugin link libraries (NAME_LIBS): the stats exporter's standard deviations.
+stats_LIBS := -lm
 
 TEST_PLUGIN_SRC := $(wildcard tests/plugins/*.c)
 TEST_PLUGIN_SO := $(TEST_PLUGIN_SRC:tests/plugins/%.c=$(BUILD)/tests/plugins/%.so)

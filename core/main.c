@@ -22,6 +22,7 @@
 #include "options.h"
 #include "run.h"
 #include "signals.h"
+#include "stats_cmd.h"
 #include "timefmt.h"
 
 enum {
@@ -48,6 +49,9 @@ enum {
 	OPT_PCAP_OFFSET,
 	OPT_FOLLOW,
 	OPT_STRICT,
+	OPT_MI_VERSION,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 };
 
 static const struct option long_opts[] = {
@@ -75,6 +79,9 @@ static const struct option long_opts[] = {
 	{"pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET},
 	{"follow", no_argument, NULL, OPT_FOLLOW},
 	{"strict", no_argument, NULL, OPT_STRICT},
+	{"mi-version", no_argument, NULL, OPT_MI_VERSION},
+	{"progress", optional_argument, NULL, OPT_PROGRESS},
+	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -89,6 +96,8 @@ static void usage(FILE *f)
 	      "       tjconv net://HOST[:PORT]   (the relay's sessions)\n"
 	      "       tjconv list-plugins [-v] [--plugin-path DIR]   (-v: ABI, subscriptions)\n"
 	      "       tjconv new-plugin NAME [--exporter] [--dir DIR]\n"
+	      "       tjconv stats [OPTIONS] TRACE_DIR [--what LIST] [--format text|lami]\n"
+	      "                    [--top N]   (also --metadata, --mi-version: see doc/stats.md)\n"
 	      "\n"
 	      "Convert an LTTng kernel trace (CTF) into answers: an annotated text timeline\n"
 	      "(default), Chrome trace-event JSON, or Trace Compass analyses.\n"
@@ -122,6 +131,9 @@ static void usage(FILE *f)
 	      "      --pcap-offset NS|auto  capture clock minus trace clock (default auto)\n"
 	      "      --strict            refuse a trace whose stream files end in a torn\n"
 	      "                          packet instead of reading its complete packets\n"
+	      "      --progress          show a progress line on stderr (default: when stderr\n"
+	      "                          is a terminal and the run lasts over a second)\n"
+	      "      --no-progress       never show it\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
@@ -302,6 +314,20 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		case 'h':
 			usage(stdout);
 			return 1;
+		case OPT_MI_VERSION: /* LAMI: Trace Compass asks the bare program */
+			printf("1.0\n");
+			return 1;
+		case OPT_PROGRESS: /* =lami: LAMI progress lines on stdout (stats --output-progress) */
+			if (optarg && strcmp(optarg, "lami") != 0) {
+				tj_error_append("invalid --progress '%s' (expected no value or lami)",
+						optarg);
+				return TJ_EINVAL;
+			}
+			o->progress = optarg ? 2 : 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = 0;
+			break;
 		case OPT_VERSION:
 			printf("tjconv %s (plugin ABI %d.%d)\n", TJ_VERSION, TJ_ABI_MAJOR, TJ_ABI_MINOR);
 			return 1;
@@ -360,6 +386,8 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		tj_error_append("option '-v' only applies to list-plugins");
 		return TJ_EINVAL;
 	}
+	if (optind >= argc && o->describe_only)
+		return TJ_OK;
 	if (optind >= argc) {
 		tj_error_append("no trace given (usage: tjconv [OPTIONS] TRACE_DIR; see --help)");
 		return TJ_EINVAL;
@@ -557,6 +585,24 @@ int main(int argc, char **argv)
 		return tj_new_plugin_main(argc - 1, argv + 1);
 	}
 	tj_options_init(&opts);
+	struct tj_strvec stats_argv = {0};
+	if (argc > 1 && strcmp(argv[1], "stats") == 0) {
+		tj_log_setup("tjconv", 0);
+		rc = tj_stats_rewrite(argc, argv, &stats_argv, &opts.describe_only);
+		if (rc == TJ_STATS_RUN) {
+			argc = (int)stats_argv.n - 1; /* its last element is the NULL ending argv */
+			argv = stats_argv.v;
+			opts.no_analyzers = 1;
+		} else {
+			if (rc < 0 && rc != TJ_STATS_ENOMEM)
+				tj_error_print(stderr, "tjconv");
+			else if (rc < 0)
+				fprintf(stderr, "tjconv: error: out of memory\n");
+			tj_strvec_release(&stats_argv);
+			tj_options_release(&opts);
+			return rc == TJ_STATS_DONE ? 0 : rc == TJ_STATS_FAILED ? 1 : 2;
+		}
+	}
 	rc = parse_args(argc, argv, &opts, &list);
 	tj_log_setup("tjconv", opts.quiet);
 	if (rc == 1) {
@@ -590,9 +636,13 @@ int main(int argc, char **argv)
 			tj_log(TJ_LOG_NOTICE, NULL, "'%s' %s", set.notes[i].path, set.notes[i].message);
 		warn_unknown_params(&opts, &set);
 		tj_signals_install();
-		tj_crash_guard(opts.input);
-		rc = tj_run_convert(&opts, &set, &report);
-		if (rc == TJ_OK) {
+		if (opts.describe_only) {
+			rc = tj_run_describe(&opts, &set);
+		} else {
+			tj_crash_guard(opts.input);
+			rc = tj_run_convert(&opts, &set, &report);
+		}
+		if (rc == TJ_OK && !opts.describe_only) {
 			print_summary(&report);
 			tj_run_report_release(&report);
 		}
@@ -609,6 +659,7 @@ int main(int argc, char **argv)
 	}
 	tj_plugin_set_release(&set);
 	tj_options_release(&opts);
+	tj_strvec_release(&stats_argv);
 	if (sig) {
 		fflush(stdout);
 		tj_signals_die(sig);

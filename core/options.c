@@ -21,6 +21,7 @@ void tj_options_init(struct tj_options *o)
 	o->sync = -1;
 	o->quiet = -1;
 	o->summary = -1;
+	o->progress = -1;
 }
 
 static void free_strv(char **v, size_t n)

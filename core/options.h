@@ -32,6 +32,10 @@ struct tj_options {
 	char *events;         /* --events all|unanalyzed|none (exporters); NULL unset */
 	int sync;             /* --sync: -1 unset (auto), 0 off, 1 auto */
 	int follow;           /* --follow: a rotated session's new chunks too */
+	int progress;         /* -1 auto (stderr a terminal, run over ~1 s), 0 never, 1 always,
+				 2 LAMI progress lines on stdout */
+	int no_analyzers;     /* 1: the exporter runs alone (tjconv stats) */
+	int describe_only;    /* 1: no trace; the exporter describes itself (stats --metadata) */
 
 	char **plugin_paths;  /* --plugin-path, in order */
 	size_t nplugin_paths;

@@ -16,6 +16,7 @@
 #include "live.h"
 #include "log.h"
 #include "output.h"
+#include "progress.h"
 #include "reader.h"
 #include "salvage.h"
 #include "run.h"
@@ -87,7 +88,8 @@ static int select_plugins(struct tj_run *run, struct tj_plugin_set *set)
 		return TJ_ENOMEM;
 	for (size_t i = 0; i < set->nplugins; i++) {
 		struct tj_plugin *p = set->plugins[i];
-		if (p->desc->kind != TJ_KIND_ANALYZER || name_in(o->disabled, o->ndisabled, p->desc->name))
+		if (p->desc->kind != TJ_KIND_ANALYZER || name_in(o->disabled, o->ndisabled, p->desc->name) ||
+		    o->no_analyzers == 1)
 			continue;
 		p->explicit_wish = name_in(o->enabled, o->nenabled, p->desc->name);
 		run->analyzers[run->nanalyzers++] = p;
@@ -195,6 +197,7 @@ static int reader_class(void *ud, struct tj_class *cls)
 
 static int reader_event(void *ud, struct tj_class *cls, const struct tj_event *ev)
 {
+	tj_progress_event();
 	return tj_dispatch_event(ud, cls, ev);
 }
 
@@ -325,8 +328,10 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		goto out;
 	if ((rc = begin_plugins(&run)))
 		goto out;
+	tj_progress_start(opts->progress, opts->input);
 	if (read_rc == TJ_OK)
 		read_rc = tj_reader_run(reader, &cb, run.filt.end_ts);
+	tj_progress_stop();
 	/* A live session lost midway still gets a finished output of what
 	 * arrived; the run fails afterwards with the reader's cause. */
 	if ((rc = read_rc) && !tj_reader_is_live(reader))
@@ -358,6 +363,35 @@ out:
 		tj_run_report_release(report);
 	tj_reader_free(reader);
 	tj_sync_free(sync);
+	run_release(&run);
+	return rc;
+}
+
+int tj_run_describe(const struct tj_options *opts, struct tj_plugin_set *set)
+{
+	struct tj_run run = {.opts = opts};
+	int rc;
+
+	run.stats.size = sizeof(run.stats);
+	if ((rc = select_plugins(&run, set)))
+		goto out;
+	run.nanalyzers = 0;
+	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))
+		goto out;
+	if ((rc = init_plugins(&run)))
+		goto out;
+	struct tj_plugin *p = run.exporter;
+	rc = p->desc->finish ? p->desc->finish(p->state, &run.stats) : TJ_OK;
+	if (rc < 0) {
+		tj_error_append("plugin '%s' failed to finish", p->desc->name);
+		goto out;
+	}
+	struct tj_output *out = run.out;
+	run.out = NULL;
+	rc = tj_output_commit(out);
+out:
+	if (run.out)
+		tj_output_abort(run.out);
 	run_release(&run);
 	return rc;
 }

@@ -21,6 +21,9 @@ struct tj_run_report {
  * success fills *report (release it with tj_run_report_release). */
 int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		   struct tj_run_report *report);
+/* Without a trace: init the exporter, let it finish (it writes what it
+ * is, e.g. the LAMI metadata of "stats"), commit the output. */
+int tj_run_describe(const struct tj_options *opts, struct tj_plugin_set *set);
 void tj_run_report_release(struct tj_run_report *report);
 
 #endif
