@@ -93,6 +93,10 @@ $(TJGEN): $(TJGEN_OBJ)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
+# plugins/analysis reads Trace Compass XML (libxml2) and YAML (libyaml).
+analysis_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 yaml-0.1 2>/dev/null)
+$(OBJ)/plugins/analysis/%.o: PLUGIN_CPPFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 yaml-0.1 2>/dev/null)
+
 define plugin_rule
 $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c))
 	@mkdir -p $$(dir $$@)

@@ -147,6 +147,31 @@ const char *tj_options_borrow_param(const struct tj_options *o, const char *plug
 	return p ? p->value : NULL;
 }
 
+int tj_options_add_analysis(struct tj_options *o, const char *file)
+{
+	const char *prev = tj_options_borrow_param(o, "analysis", "files");
+	size_t n = (prev ? strlen(prev) + 1 : 0) + strlen(file) + 1;
+	char *v = malloc(n);
+	int rc;
+
+	if (!v)
+		return TJ_ENOMEM;
+	if (prev)
+		memcpy(v, prev, strlen(prev));
+	if (prev)
+		v[strlen(prev)] = '\n';
+	memcpy(v + (prev ? strlen(prev) + 1 : 0), file, strlen(file) + 1);
+	rc = tj_options_set_param(o, "analysis", "files", v);
+	free(v);
+	for (size_t i = 0; rc == TJ_OK && i <= o->nenabled; i++) {
+		if (i == o->nenabled)
+			rc = tj_options_add_string(&o->enabled, &o->nenabled, "analysis");
+		else if (strcmp(o->enabled[i], "analysis") == 0)
+			break;
+	}
+	return rc;
+}
+
 int tj_options_events_valid(const char *s)
 {
 	return s && (strcmp(s, "all") == 0 || strcmp(s, "unanalyzed") == 0 ||
