@@ -163,10 +163,12 @@ int tj_options_add_analysis(struct tj_options *o, const char *file)
 	memcpy(v + (prev ? strlen(prev) + 1 : 0), file, strlen(file) + 1);
 	rc = tj_options_set_param(o, "analysis", "files", v);
 	free(v);
-	for (size_t i = 0; rc == TJ_OK && i <= o->nenabled; i++) {
-		if (i == o->nenabled)
+	for (size_t i = 0; rc == TJ_OK; i++) {
+		if (i == o->nenabled) {
 			rc = tj_options_add_string(&o->enabled, &o->nenabled, "analysis");
-		else if (strcmp(o->enabled[i], "analysis") == 0)
+			break;
+		}
+		if (strcmp(o->enabled[i], "analysis") == 0)
 			break;
 	}
 	return rc;
