@@ -5,13 +5,15 @@
  * Parameters: `files` (newline-separated, what --analysis fills in) and
  * `tracks` ("attribute": every attribute on a track of its own).
  *
- * The subscriptions are only known once the files are read, so init fills
- * the descriptor's list (the host reads it when it first meets a class,
- * after init): a state provider subscribes to its handlers' event names, a
- * pattern to every event (Trace Compass feeds a pattern every event: new
- * scenarios start on any of them).  Field names are resolved once per
- * class; an event the file names exactly that lacks a field one of its
- * state changes reads is an error naming the file and line.
+ * With analyses loaded, init subscribes the plugin to every event (the
+ * host reads the descriptor's list when it first meets a class, after
+ * init): Trace Compass feeds a pattern every event (new scenarios start on
+ * any of them) and closes the state system at the trace's end, so open
+ * intervals are cut at the last event of the trace, not the last one an
+ * analysis used.  Classes no handler names cost one call per event.  Field
+ * names are resolved once per class; an event the file names exactly that
+ * lacks a field one of its state changes reads is an error naming the file
+ * and line.  Without --analysis the plugin subscribes to nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +27,12 @@ struct plugin {
 	struct an_set set;
 	struct an_global g;
 	struct an_engine *engines;
-	uint32_t nsubs;
-	char **subs;
 	struct an_class **classes;
 	uint32_t nclasses;
 };
 
 static const char *const no_subs[] = {NULL};
+static const char *const all_subs[] = {"*", NULL};
 static const char *const param_help[] = {
 	"files: analysis files, one a line (--analysis FILE adds one)",
 	"tracks: 'attribute' puts every attribute on a track of its own",
@@ -105,31 +106,6 @@ static int walk_analysis(struct plugin *p, struct an_analysis *a)
 	return TJ_OK;
 }
 
-static int add_sub(struct plugin *p, const char *glob)
-{
-	const char *star = strchr(glob, '*');
-	size_t n = star ? (size_t)(star - glob) : strlen(glob);
-	char *s = malloc(n + 2);
-	if (!s)
-		return TJ_ENOMEM;
-	memcpy(s, glob, n);
-	if (star)
-		s[n++] = '*';
-	s[n] = 0;
-	for (uint32_t i = 0; i < p->nsubs; i++)
-		if (!strcmp(p->subs[i], s)) {
-			free(s);
-			return TJ_OK;
-		}
-	char **slot = an_push(&p->subs, &p->nsubs, sizeof(*slot));
-	if (!slot) {
-		free(s);
-		return TJ_ENOMEM;
-	}
-	*slot = s;
-	return TJ_OK;
-}
-
 static int load_files(struct plugin *p, const char *list)
 {
 	char path[4096];
@@ -176,17 +152,9 @@ static enum tj_status an_init(const struct tj_host *host, struct tj_plugin *self
 		e->g = &p->g;
 		if (walk_analysis(p, a) || an_ss_init(&e->ss) || an_fsm_init(e))
 			return TJ_ENOMEM;
-		if (a->is_pattern && add_sub(p, "*"))
-			return TJ_ENOMEM;
-		for (uint32_t k = 0; k < a->nhandlers; k++)
-			if (add_sub(p, a->handlers[k].event))
-				return TJ_ENOMEM;
 	}
-	char **subs = an_push(&p->subs, &p->nsubs, sizeof(*subs));
-	if (!subs)
-		return TJ_ENOMEM;
-	p->nsubs--; /* the NULL terminator */
-	desc.subscriptions = (const char *const *)p->subs;
+	if (p->set.n)
+		desc.subscriptions = all_subs;
 	return TJ_OK;
 }
 
@@ -313,10 +281,10 @@ static enum tj_status an_on_event(void *state, const struct tj_event *ev, void *
 {
 	struct plugin *p = state;
 	const struct an_class *c = class_data;
+	if (ev->ts != TJ_TS_NONE && ev->ts > p->g.last_ts)
+		p->g.last_ts = ev->ts; /* open intervals end with the trace */
 	if (!c || ev->ts == TJ_TS_NONE)
 		return TJ_OK;
-	if (ev->ts > p->g.last_ts)
-		p->g.last_ts = ev->ts;
 	for (uint32_t i = 0; i < p->set.n; i++) {
 		if (!c->wanted[i])
 			continue;
@@ -370,9 +338,6 @@ static void an_fini(void *state)
 		free(p->g.fields[i]);
 	free(p->g.fields);
 	desc.subscriptions = no_subs;
-	for (uint32_t i = 0; i < p->nsubs; i++)
-		free(p->subs[i]);
-	free(p->subs);
 	an_set_release(&p->set);
 	free(p);
 }
