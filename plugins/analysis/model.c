@@ -2,6 +2,7 @@
  * The analysis model's plumbing: growing arrays, lookups by id, the event
  * name glob, freeing, and picking the parser by file name.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,12 @@ static int ends_with(const char *s, const char *suffix)
 
 int an_load_file(struct an_set *set, const char *file, struct an_err *err)
 {
+	FILE *f = fopen(file, "r");
+	if (!f) {
+		an_errf(err, file, 0, "cannot open the analysis file: %s", strerror(errno));
+		return -1;
+	}
+	fclose(f);
 	if (ends_with(file, ".yaml") || ends_with(file, ".yml"))
 		return an_parse_yaml(set, file, err);
 	return an_parse_xml(set, file, err);

@@ -7,10 +7,13 @@
  * is <initialState>, else the `initial` attribute or <initial><transition
  * target>, else the first <state>.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 
 #include "parse_xml.h"
 
@@ -347,27 +350,49 @@ static int analysis(struct px *p, xmlNode *n, int pattern)
 	return 0;
 }
 
+/* The first error libxml2 reports (the later ones follow from it). */
+struct first_error {
+	int seen, line;
+	char msg[300];
+};
+
+#if LIBXML_VERSION >= 21200
+static void keep_first(void *data, const xmlError *e)
+#else
+static void keep_first(void *data, xmlErrorPtr e)
+#endif
+{
+	struct first_error *f = data;
+	if (f->seen || !e || e->level < XML_ERR_ERROR)
+		return;
+	f->seen = 1;
+	f->line = e->code == XML_IO_LOAD_ERROR ? 0 : e->line;
+	snprintf(f->msg, sizeof(f->msg), "%s", e->message ? e->message : "cannot read the file");
+	size_t k = strlen(f->msg);
+	while (k && (f->msg[k - 1] == '\n' || f->msg[k - 1] == ' '))
+		f->msg[--k] = 0;
+}
+
 int an_parse_xml(struct an_set *set, const char *file, struct an_err *err)
 {
 	struct px p = {.err = err, .file = file};
+	struct first_error fe = {0};
 	xmlParserCtxtPtr ctx = xmlNewParserCtxt();
 	if (!ctx) {
 		an_errf(err, file, 0, "out of memory");
 		return -1;
 	}
-	xmlDocPtr doc = xmlCtxtReadFile(ctx, file, NULL,
-					XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(&fe, keep_first);
+	xmlDocPtr doc = xmlCtxtReadFile(ctx, file, NULL, XML_PARSE_NONET);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	int rc = 0, found = 0;
-	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctx);
-		char msg[300] = "cannot read the file";
-		if (e && e->message) {
-			snprintf(msg, sizeof(msg), "not well-formed XML: %s", e->message);
-			size_t k = strlen(msg);
-			while (k && (msg[k - 1] == '\n' || msg[k - 1] == ' '))
-				msg[--k] = 0;
-		}
-		an_errf(err, file, e && e->code != XML_IO_LOAD_ERROR ? e->line : 0, "%s", msg);
+	if (!doc || fe.seen) {
+		if (fe.line || !fe.seen)
+			an_errf(err, file, fe.line, "not well-formed XML: %s",
+				fe.seen ? fe.msg : "cannot read the file");
+		else
+			an_errf(err, file, 0, "cannot read the file: %s", fe.msg);
+		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(ctx);
 		return -1;
 	}
