@@ -58,7 +58,16 @@ EXAMPLE_SRC := $(wildcard share/examples/*/*)
 EXAMPLE_BUILT := $(EXAMPLE_SRC:share/examples/%=$(BUILD)/share/tjconv/examples/%)
 EXAMPLE_DIRS := $(notdir $(patsubst %/,%,$(sort $(dir $(EXAMPLE_SRC)))))
 
-all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc $(EXAMPLE_BUILT)
+# The bundled analyses (share/analyses/*.yaml), where --analysis NAME finds
+# them: next to the build's binary as an install puts them under DATADIR.
+ANALYSES_SRC := $(wildcard share/analyses/*.yaml)
+ANALYSES_BUILT := $(ANALYSES_SRC:share/analyses/%=$(BUILD)/share/tjconv/analyses/%)
+
+all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc $(EXAMPLE_BUILT) $(ANALYSES_BUILT)
+
+$(BUILD)/share/tjconv/analyses/%: share/analyses/%
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(BUILD)/share/tjconv/examples/%: share/examples/%
 	@mkdir -p $(dir $@)
@@ -173,6 +182,9 @@ install: all
 		install -d $(DESTDIR)$(DATADIR)/examples/$$d && \
 		install -m 644 share/examples/$$d/* $(DESTDIR)$(DATADIR)/examples/$$d/ || exit 1; \
 	done
+	install -d $(DESTDIR)$(DATADIR)/analyses $(DESTDIR)$(DATADIR)/schemas
+	install -m 644 $(ANALYSES_SRC) $(DESTDIR)$(DATADIR)/analyses/
+	install -m 644 schemas/tjconv-analysis.schema.json $(DESTDIR)$(DATADIR)/schemas/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tjconv $(DESTDIR)$(BINDIR)/tjgen
@@ -182,6 +194,9 @@ uninstall:
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc $(DESTDIR)$(MANDIR)/man1/tjconv.1
 	rm -f $(DESTDIR)$(MANDIR)/man7/tjconv-plugin.7
 	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/examples/,$(EXAMPLE_DIRS))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/analyses/,$(notdir $(ANALYSES_SRC)))
+	rm -f $(DESTDIR)$(DATADIR)/schemas/tjconv-analysis.schema.json
+	-rmdir $(DESTDIR)$(DATADIR)/analyses $(DESTDIR)$(DATADIR)/schemas
 	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
 
 clean:
