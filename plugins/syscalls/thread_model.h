@@ -38,6 +38,8 @@ enum rule_what {
 	SET_CPU_THREAD,    /* CPUs/<cpu>/Current_thread = value of field */
 	ENTER_SYSCALL,     /* Threads/<tid>/System_call = the syscall name */
 	LEAVE_SYSCALL,     /* Threads/<tid>/System_call = null */
+	INHERIT_SYSCALL,   /* Threads/<tid>/System_call = that of the thread
+			      whose tid is in field (a child at fork) */
 };
 
 /* How the new value is computed. */
