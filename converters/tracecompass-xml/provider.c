@@ -260,7 +260,7 @@ static int write_view(xmlTextWriterPtr w, const struct tj_model *m, const struct
 		rc = attr(w, "id", id);
 	if (rc >= 0)
 		rc = write_head(w, m->id, v->label);
-	if (rc >= 0 && !xy)
+	if (rc >= 0 && !xy && (v->flags & TJ_MVIEW_STATES))
 		rc = write_defined_values(w, m);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("entry"));

@@ -100,7 +100,8 @@ enum tj_mview_type {
 	TJ_MVIEW_XY = 2,
 };
 
-#define TJ_MVIEW_DELTA 0x1u /* XY: plot the change per sample, not the value */
+#define TJ_MVIEW_DELTA 0x1u  /* XY: plot the change per sample, not the value */
+#define TJ_MVIEW_STATES 0x2u /* time graph: colour values with the model's states */
 
 /* A view over the model's attributes. */
 struct tj_mview {

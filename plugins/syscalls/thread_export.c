@@ -103,7 +103,7 @@ static const struct tj_mstate states[] = {
 
 static const struct tj_mview views[] = {
 	{sizeof(struct tj_mview), TJ_MVIEW_TIMEGRAPH, "threads", "Thread states", "Threads/*",
-	 "Status", 0},
+	 "Status", TJ_MVIEW_STATES},
 	{sizeof(struct tj_mview), TJ_MVIEW_TIMEGRAPH, "cpus", "CPU current thread", "CPUs/*",
 	 "Current_thread", 0},
 };
