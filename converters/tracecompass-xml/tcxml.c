@@ -40,7 +40,10 @@ struct tcxml_match tcxml_match(const struct tcxml *x, const char *pattern)
 static enum tj_status tx_class(void *state, const struct tj_event_class *cls, void **class_data)
 {
 	struct tcxml *x = state;
-	int vtid = x->host->field_lookup(cls, "context:vtid") >= 0;
+	/* LTTng adds vtid to the stream's event context ("common:"), Trace
+	 * Compass shows it as context._vtid; an event context may carry it too. */
+	int vtid = x->host->field_lookup(cls, "common:vtid") >= 0 ||
+		   x->host->field_lookup(cls, "context:vtid") >= 0;
 	(void)class_data;
 	/* Two traces may declare the same name: one entry, vtid only if both. */
 	for (size_t i = 0; i < x->nclasses; i++)
