@@ -220,15 +220,7 @@ static int on_statedump_process(struct analyzer *a, const struct cls_info *ci,
 	}
 	if (rc == TJ_OK)
 		rc = thread_set_comm(a, t, get_str(a, ci, ev, F_NAME));
-	/* A thread the statedump found running tells us its CPU's current
-	 * thread before that CPU's first sched_switch. */
-	int64_t status, cpu;
-	if (rc == TJ_OK && get(a, ci, ev, F_STATUS, &status) && status == 6 &&
-	    get(a, ci, ev, F_CPU, &cpu)) {
-		struct cpu *c = cpu_get(a, (int32_t)cpu);
-		if (c && c->tid < 0)
-			rc = cpu_switch(a, (int32_t)cpu, ev->ts, (int32_t)tid);
-	}
+	/* Its CPU's current thread, if running: a rule (thread_model.c). */
 	return rc;
 }
 

@@ -161,8 +161,21 @@ static uint32_t rule_changes(struct thread_export *x, const struct analyzer *a,
 		return 0;
 	switch (r->what) {
 	case SET_CPU_THREAD:
-		ch[0].attribute = "CPUs/{cpu}/Current_thread";
+		ch[0].attribute = r->who == WHO_FIELD ? xjoin(x, "CPUs/", who, "/Current_thread")
+						     : "CPUs/{cpu}/Current_thread";
 		ch[0].value = (struct tj_mvalue){.type = TJ_MV_FIELD, .s = r->field};
+		if (r->how == VAL_STATEDUMP) {
+			/* Found running, and the CPU has no thread yet. */
+			if (!ch[0].attribute || !(c = conds(x, 2)))
+				return 0;
+			c[0].op = c[1].op = TJ_MC_EQ;
+			c[0].a = (struct tj_mvalue){.type = TJ_MV_FIELD, .s = STATEDUMP_STATUS_FIELD};
+			c[0].b = (struct tj_mvalue){.type = TJ_MV_INT, .i = STATEDUMP_RUNNING};
+			c[1].a = (struct tj_mvalue){.type = TJ_MV_QUERY, .s = ch[0].attribute};
+			c[1].b.type = TJ_MV_NULL;
+			ch[0].nconds = 2;
+			ch[0].conds = c;
+		}
 		return 1;
 	case ENTER_SYSCALL:
 		ch[0].attribute = sys;

@@ -47,6 +47,8 @@ const struct thread_rule thread_rules[] = {
 	{"sched_process_free", WHO_FIELD, SET_STATUS, VAL_CONST, TS_EXITED, "tid", NULL},
 	{"lttng_statedump_process_state", WHO_FIELD, SET_STATUS, VAL_STATEDUMP, 0, "tid",
 	 "status"},
+	/* The dump tells a CPU's current thread before its first sched_switch. */
+	{"lttng_statedump_process_state", WHO_FIELD, SET_CPU_THREAD, VAL_STATEDUMP, 0, "cpu", "tid"},
 	/* System calls: current and old (lttng-modules < 2.6) names. */
 	{"syscall_entry_*", WHO_CURRENT, ENTER_SYSCALL, VAL_CONST, 0, NULL, NULL},
 	{"syscall_entry_*", WHO_CURRENT, SET_STATUS, VAL_CONST, TS_SYSCALL, NULL, NULL},

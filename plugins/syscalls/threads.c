@@ -261,8 +261,17 @@ int apply_rules(struct analyzer *a, const struct cls_info *ci, const struct tj_e
 		int64_t v = 0;
 		tj_field f = ci->rule_val[i];
 		if (r->what == SET_CPU_THREAD) {
+			int64_t cpu = ev->cpu, st;
+			if (r->how == VAL_STATEDUMP) {
+				struct cpu *c;
+				tj_field sf = ci->f[F_STATUS];
+				if (ci->rule_who[i] < 0 || !h->field_int(ev, ci->rule_who[i], &cpu) ||
+				    cpu < 0 || cpu > INT32_MAX || sf < 0 || !h->field_int(ev, sf, &st) ||
+				    st != STATEDUMP_RUNNING || !(c = cpu_get(a, (int32_t)cpu)) || c->tid >= 0)
+					continue;
+			}
 			if (f >= 0 && h->field_int(ev, f, &v))
-				rc = cpu_switch(a, ev->cpu, ev->ts, (int32_t)v);
+				rc = cpu_switch(a, (int32_t)cpu, ev->ts, (int32_t)v);
 			continue;
 		}
 		struct thread *t = rule_target(a, r, ci->rule_who[i], ev, cur);
