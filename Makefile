@@ -106,6 +106,10 @@ $(TJGEN): $(TJGEN_OBJ)
 analysis_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 yaml-0.1 2>/dev/null)
 $(OBJ)/plugins/analysis/%.o: PLUGIN_CPPFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 yaml-0.1 2>/dev/null)
 
+# The Trace Compass XML exporter writes with libxml2's xmlTextWriter.
+tracecompass-xml_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
+$(OBJ)/converters/tracecompass-xml/%.o: PLUGIN_CFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
+
 define plugin_rule
 $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c))
 	@mkdir -p $$(dir $$@)
