@@ -369,18 +369,14 @@ static int if_condition(struct px *p, xmlNode *n, struct an_cond **out)
 	return px_condition(p, only, *out);
 }
 
-static int change_list(struct px *p, xmlNode *n, struct an_action **v, uint32_t *cnt)
+/* <then>/<else> are state changes themselves (stateChange type in the XSD,
+ * TmfXmlActionCu compiles them as one). */
+static int branch(struct px *p, xmlNode *n, struct an_action **v, uint32_t *cnt)
 {
-	PX_EACH(k, n) {
-		if (!PX_IS(k, "stateChange"))
-			return px_unsupported(p, k, (const char *)n->name);
-		struct an_action *a = an_push(v, cnt, sizeof(*a));
-		if (!a)
-			return px_fail(p, k, "out of memory");
-		if (px_state_change(p, k, a))
-			return -1;
-	}
-	return 0;
+	struct an_action *a = an_push(v, cnt, sizeof(*a));
+	if (!a)
+		return px_fail(p, n, "out of memory");
+	return px_state_change(p, n, a);
 }
 
 static int flag_attr(struct px *p, xmlNode *n, const char *name, uint8_t *out)
@@ -414,7 +410,9 @@ int px_state_change(struct px *p, xmlNode *n, struct an_action *a)
 				return -1;
 		} else if (PX_IS(k, "then") || PX_IS(k, "else")) {
 			int then = PX_IS(k, "then");
-			if (change_list(p, k, then ? &a->then_ : &a->else_, then ? &a->nthen : &a->nelse))
+			if ((then ? a->nthen : a->nelse) || a->kind != AN_A_IF)
+				return px_fail(p, k, "'then'/'else' follow one 'if'");
+			if (branch(p, k, then ? &a->then_ : &a->else_, then ? &a->nthen : &a->nelse))
 				return -1;
 		} else {
 			return px_unsupported(p, k, "stateChange");

@@ -144,6 +144,11 @@ static int change(struct py *p, yaml_node_t *n, struct an_action *a, int segment
 
 static int changes(struct py *p, yaml_node_t *n, struct an_action **v, uint32_t *cnt, int segments)
 {
+	if (n && n->type == YAML_MAPPING_NODE && !segments) {
+		/* then/else: one change, as in the XML */
+		struct an_action *a = an_push(v, cnt, sizeof(*a));
+		return a ? change(p, n, a, 0) : py_fail(p, n, "out of memory");
+	}
 	if (seq_check(p, n, "state changes"))
 		return -1;
 	PY_ITEMS(it, n) {
