@@ -11,7 +11,7 @@ require_tool babeltrace2 python3
 plan 9
 T="$TRACES/ref-16-cores-rt"
 E="$TJ_TOP/../shared/schemas/tracecompass-examples"
-SI=tests/tools/state-intervals
+SI="tests/tools/state-intervals --category lttng.analysis.irq"
 babeltrace2 --clock-seconds "$T" > "$TMP/bt.txt" 2>/dev/null
 "$TJCONV" "$T" --analysis "$E/irq_analysis_lttng.xml" --param analysis.tracks=attribute \
 	--events none --to chrome-json -o "$TMP/irq.json" 2> "$TMP/err"

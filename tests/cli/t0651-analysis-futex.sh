@@ -11,7 +11,7 @@ require_shared
 require_tool babeltrace2 python3
 plan 8
 E="$TJ_TOP/../shared/schemas/tracecompass-examples"
-SI=tests/tools/state-intervals
+SI="tests/tools/state-intervals --category lttng.analysis.futex"
 for t in ref-16-cores-rt tc-many-threads; do
 	babeltrace2 --clock-seconds "$TRACES/$t" > "$TMP/bt.txt" 2>/dev/null
 	"$TJCONV" -q "$TRACES/$t" --analysis "$E/futex_analysis_lttng.xml" \

@@ -27,7 +27,7 @@ check_eq "kvm_exits: increment counts each exit reason, intervals cut at the tra
 	"Reasons/1	20	40	1
 Reasons/30	0	10	1
 Reasons/30	10	30	2
-Reasons/30	30	40	3" "$($SI "$TMP/kvm.json")"
+Reasons/30	30	40	3" "$($SI --category kernel.kvm.exit.sp "$TMP/kvm.json")"
 
 # test_pattern_segment.xml: FSM test (multiple, consuming), state1 --test-->
 # state2 (segment test1), state2 --test1--> state1 (segment test2).  Events:
@@ -41,18 +41,18 @@ check_eq "test_pattern_segment: four segments, start/end/fields as Trace Compass
 	"test1	0	500	
 test1	500	2500	
 test2	500	1500	field1=8,field2=\"test\",field3=1
-test2	500	3500	field1=10,field2=\"test\",field3=1" "$($SI --segments "$TMP/ps.json")"
+test2	500	3500	field1=10,field2=\"test\",field3=1" "$($SI --category "xml test pattern segment" --segments "$TMP/ps.json")"
 check_eq "test_pattern_segment: scenario 0 status pending 0-500, in progress 500-4500 (cut)" \
 	"scenarios/test/0/status	0	500	0
-scenarios/test/0/status	500	4500	1" "$($SI --prefix scenarios/test/0/status "$TMP/ps.json")"
+scenarios/test/0/status	500	4500	1" "$($SI --category "xml test pattern segment" --prefix scenarios/test/0/status "$TMP/ps.json")"
 check_eq "test_pattern_segment: a second scenario pending from the event after the first started" \
-	"scenarios/test/1/status	1500	4500	0" "$($SI --prefix scenarios/test/1/status "$TMP/ps.json")"
+	"scenarios/test/1/status	1500	4500	0" "$($SI --category "xml test pattern segment" --prefix scenarios/test/1/status "$TMP/ps.json")"
 check_eq "test_pattern_segment: scenario 0's state follows the transitions" \
 	"scenarios/test/0/state	0	500	\"state1\"
 scenarios/test/0/state	500	1500	\"state2\"
 scenarios/test/0/state	1500	2500	\"state1\"
 scenarios/test/0/state	2500	3500	\"state2\"
-scenarios/test/0/state	3500	4500	\"state1\"" "$($SI --prefix scenarios/test/0/state "$TMP/ps.json" | grep -v startTime)"
+scenarios/test/0/state	3500	4500	\"state1\"" "$($SI --category "xml test pattern segment" --prefix scenarios/test/0/state "$TMP/ps.json" | grep -v startTime)"
 
 # A view-only file has nothing to run.
 "$TJCONV" -q "$TMP/ps" --analysis "$E/test_valid_xml_timegraphView.xml" -o "$TMP/v.txt" 2> "$TMP/err"

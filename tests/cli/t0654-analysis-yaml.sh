@@ -14,7 +14,7 @@ plan 12
 T="$TRACES/ref-16-cores-rt"
 E="$TJ_TOP/../shared/schemas/tracecompass-examples"
 D=tests/data/analysis
-SI=tests/tools/state-intervals
+SI="tests/tools/state-intervals --category lttng.analysis.irq"
 S=schemas/tjconv-analysis.schema.json
 "$TJCONV" -q "$T" --analysis share/analyses/irq.yaml --param analysis.tracks=attribute \
 	--events none --to chrome-json -o "$TMP/y.json"
@@ -31,12 +31,13 @@ check "irq.yaml: segments are babeltrace2's IRQ entry/exit pairs" diff -q "$TMP/
 "$TJCONV" -q "$T" --analysis share/analyses/irq.yaml --analysis "$E/kvm_exits.xml" \
 	--param analysis.tracks=attribute --events none --to chrome-json -o "$TMP/both.json"
 check "--analysis twice: the IRQ analysis unchanged beside another" \
-	cmp -s "$TMP/y.si" <($SI --category lttng.analysis.irq "$TMP/both.json")
+	cmp -s "$TMP/y.si" <($SI "$TMP/both.json")
 
 "$TJGEN" -q --scenario tc-xml --input $D/kvm-stub.xml -o "$TMP/kvm"
 "$TJCONV" -q "$TMP/kvm" --analysis share/analyses/kvm-exits.yaml --to chrome-json -o "$TMP/ky.json"
 "$TJCONV" -q "$TMP/kvm" --analysis "$E/kvm_exits.xml" --to chrome-json -o "$TMP/kx.json"
-check_eq "kvm-exits.yaml: the XML's counters (4 intervals)" "$($SI "$TMP/kx.json")" "$($SI "$TMP/ky.json")"
+K="tests/tools/state-intervals --category kernel.kvm.exit.sp"
+check_eq "kvm-exits.yaml: the XML's counters (4 intervals)" "$($K "$TMP/kx.json")" "$($K "$TMP/ky.json")"
 
 check "schema: its properties are the parser's keys" \
 	tests/tools/check-analysis-schema keys plugins/analysis/parse_yaml.c $S
