@@ -299,6 +299,7 @@ static enum tj_status an_on_event(void *state, const struct tj_event *ev, void *
 static enum tj_status an_finish(void *state, const struct tj_run_stats *stats)
 {
 	struct plugin *p = state;
+	(void)stats;
 	for (uint32_t i = 0; i < p->set.n; i++) {
 		struct an_engine *e = &p->engines[i];
 		int rc = an_fsm_end(e, p->g.last_ts);

@@ -33,6 +33,8 @@ for d in $dirs; do
 	libs=
 	[ "$name" = tracecompass-xml ] &&
 		libs=$(env -u PKG_CONFIG_PATH -u PKG_CONFIG_SYSROOT_DIR pkg-config --cflags --libs libxml-2.0)
+	[ "$name" = analysis ] &&
+		libs=$(env -u PKG_CONFIG_PATH -u PKG_CONFIG_SYSROOT_DIR pkg-config --cflags --libs libxml-2.0 yaml-0.1)
 	check "$name builds from its sources with only the installed headers" \
 		cc -std=c11 -Wall -Wextra -Werror -shared $cflags "$TJ_TOP/$d"/*.c $libs -o "$TMP/oot/$name.so"
 	check_match "tjconv loads the rebuilt $name" "$TMP/oot/$name.so" \
