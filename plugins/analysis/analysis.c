@@ -130,17 +130,13 @@ static int load_files(struct plugin *p, const char *list)
 	return TJ_OK;
 }
 
-static enum tj_status an_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+static void an_fini(void *state);
+
+static enum tj_status setup(struct plugin *p)
 {
-	struct plugin *p = calloc(1, sizeof(*p));
-	if (!p)
-		return TJ_ENOMEM;
-	*state = p;
-	p->host = p->g.host = host;
-	p->self = p->g.self = self;
-	const char *tracks = host->param(self, "tracks");
+	const char *tracks = p->host->param(p->self, "tracks");
 	p->g.own_tracks = tracks && !strcmp(tracks, "attribute");
-	int rc = load_files(p, host->param(self, "files"));
+	int rc = load_files(p, p->host->param(p->self, "files"));
 	if (rc)
 		return rc;
 	if (p->set.n && !(p->engines = calloc(p->set.n, sizeof(*p->engines))))
@@ -155,6 +151,22 @@ static enum tj_status an_init(const struct tj_host *host, struct tj_plugin *self
 	}
 	if (p->set.n)
 		desc.subscriptions = all_subs;
+	return TJ_OK;
+}
+
+static enum tj_status an_init(const struct tj_host *host, struct tj_plugin *self, void **state)
+{
+	struct plugin *p = calloc(1, sizeof(*p));
+	if (!p)
+		return TJ_ENOMEM;
+	p->host = p->g.host = host;
+	p->self = p->g.self = self;
+	int rc = setup(p);
+	if (rc) {
+		an_fini(p); /* the host calls fini only after a successful init */
+		return rc;
+	}
+	*state = p;
 	return TJ_OK;
 }
 
