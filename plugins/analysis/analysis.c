@@ -319,11 +319,15 @@ static enum tj_status an_finish(void *state, const struct tj_run_stats *stats)
 			rc = an_ss_close_all(e, p->g.last_ts);
 		if (rc)
 			return rc;
+		char extra[160] = "";
+		if (e->null_paths || e->type_errors)
+			snprintf(extra, sizeof(extra), "; %llu paths had a null element, %llu pushes "
+				 "onto a non-stack (skipped)", (unsigned long long)e->null_paths,
+				 (unsigned long long)e->type_errors);
 		p->host->log(p->self, TJ_LOG_NOTICE,
 			     "'%s' (%s): %llu state intervals over %u attributes, %llu segments%s",
 			     e->a->id, e->a->file, (unsigned long long)e->intervals, e->ss.n - 1,
-			     (unsigned long long)e->segments,
-			     e->null_paths ? "; some state changes skipped: a path element was null" : "");
+			     (unsigned long long)e->segments, extra);
 	}
 	return TJ_OK;
 }

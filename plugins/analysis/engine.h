@@ -72,12 +72,9 @@ struct an_engine {
 	char *thread_leaf, *cpu_leaf; /* the leaf shown on the native tracks */
 	struct an_rt_fsm *fsms;      /* pattern: one per an_fsm */
 	int started;                 /* pattern: first event seen */
-	uint64_t intervals, segments, type_errors, null_paths;
-	uint32_t nseg_tracks;
-	struct {
-		char *name;
-		uint64_t id;
-	} *seg_tracks;
+	uint64_t intervals, segments;
+	uint64_t type_errors; /* a push onto an attribute holding a non-integer */
+	uint64_t null_paths;  /* paths cut short by a null element */
 };
 
 /* Per event class: handles of every field in an_global.fields. */
