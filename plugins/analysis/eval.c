@@ -262,8 +262,8 @@ static int state_change(struct an_ctx *c, const struct an_action *a)
 	default:
 		break;
 	}
-	if (a->val.kind == AN_V_DELETE)
-		return an_ss_remove(e, (uint32_t)q, ts);
+	/* type="delete" compiles to a null constant in Trace Compass
+	 * (TmfXmlStateValueCu): the attribute's children keep their values */
 	if (a->increment && v.type != AN_NULL) {
 		const struct an_cell *cur = an_ss_get(&e->ss, (uint32_t)q);
 		if (v.type == AN_DOUBLE)

@@ -44,7 +44,7 @@ enum an_vkind {
 	AN_V_QUERY,      /* query: the ongoing value at `path` */
 	AN_V_PEEK,       /* stack="peek": the top of the stack at `path` */
 	AN_V_SELF,       /* self: the name of the attribute the path reached */
-	AN_V_DELETE,     /* stateValue type="delete": null, and clear below */
+	AN_V_DELETE,     /* stateValue type="delete": runs as null (kept for writers) */
 };
 
 enum an_stack { AN_STACK_NONE = 0, AN_STACK_PUSH, AN_STACK_POP, AN_STACK_POPALL };
