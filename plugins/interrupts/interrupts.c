@@ -151,6 +151,8 @@ static int emit_frame(struct irqs *q, int32_t cpu, const struct frame *f, int64_
 	};
 	if (!third)
 		args[2] = args[3], args[3] = args[4];
+	/* A handler that ran in no time leaves Trace Compass no interval. */
+	uint32_t ntc = end > f->ts ? 2 : 0;
 	struct tj_record r = {
 		.size = sizeof(r),
 		.kind = TJ_REC_SPAN,
@@ -163,7 +165,7 @@ static int emit_frame(struct irqs *q, int32_t cpu, const struct frame *f, int64_
 		.cpu = cpu,
 		.track = TJ_TRACK_CPU,
 		.flags = flags,
-		.nargs = third ? 5 : 4,
+		.nargs = (third ? 3 : 2) + ntc,
 		.args = args,
 	};
 	return q->host->emit(q->self, &r);

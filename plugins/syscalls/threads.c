@@ -156,6 +156,8 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 		TJ_ARG_S("tc.attribute", attr),
 		TJ_ARG_I("tc.value", thread_status_tc_value((enum thread_status)t->status)),
 	};
+	/* Two changes at one time leave Trace Compass no interval: no tc.*. */
+	uint32_t ntc = end > t->since ? 2 : 0;
 	struct tj_record r = {
 		.size = sizeof(r),
 		.kind = TJ_REC_STATE,
@@ -168,7 +170,7 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 		.cpu = -1,
 		.track = TJ_TRACK_THREAD_STATE,
 		.flags = flags,
-		.nargs = labelled ? 3 : 2,
+		.nargs = (labelled ? 1 : 0) + ntc,
 		.args = labelled ? args : args + 1,
 	};
 	return a->host->emit(a->self, &r);
@@ -221,7 +223,7 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 		.cpu = cpu,
 		.track = TJ_TRACK_CPU,
 		.flags = flags,
-		.nargs = 4,
+		.nargs = end > c->since ? 4 : 2, /* tc.*: see emit_state */
 		.args = args,
 	};
 	return a->host->emit(a->self, &r);
@@ -230,7 +232,9 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 int cpu_switch(struct analyzer *a, int32_t cpu, int64_t ts, int32_t next_tid)
 {
 	struct cpu *c = cpu_get(a, cpu);
-	if (!c)
+	/* The same thread again (a switch lost in between): one interval, as
+	 * Trace Compass's state system keeps an unchanged value going. */
+	if (!c || (c->tid == next_tid && c->since != TJ_TS_NONE))
 		return TJ_OK;
 	int rc = emit_cpu(a, cpu, c, ts, c->since == TJ_TS_NONE ? TJ_REC_F_CUT_BEGIN : 0);
 	c->tid = next_tid;
