@@ -64,7 +64,16 @@ EXAMPLE_SRC := $(wildcard share/examples/*/*)
 EXAMPLE_BUILT := $(EXAMPLE_SRC:share/examples/%=$(BUILD)/share/tjconv/examples/%)
 EXAMPLE_DIRS := $(notdir $(patsubst %/,%,$(sort $(dir $(EXAMPLE_SRC)))))
 
-all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc $(EXAMPLE_BUILT)
+# The bundled analyses (share/analyses/*.yaml), where --analysis NAME finds
+# them: next to the build's binary as an install puts them under DATADIR.
+ANALYSES_SRC := $(wildcard share/analyses/*.yaml)
+ANALYSES_BUILT := $(ANALYSES_SRC:share/analyses/%=$(BUILD)/share/tjconv/analyses/%)
+
+all: $(TJCONV) $(PLUGIN_SO) $(TJGEN) $(BUILD)/tjconv-plugin.pc $(EXAMPLE_BUILT) $(ANALYSES_BUILT)
+
+$(BUILD)/share/tjconv/analyses/%: share/analyses/%
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(BUILD)/share/tjconv/examples/%: share/examples/%
 	@mkdir -p $(dir $@)
@@ -98,6 +107,14 @@ $(TJGEN): $(TJGEN_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TJGEN_LIBS)
+
+# plugins/analysis reads Trace Compass XML (libxml2) and YAML (libyaml).
+analysis_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 yaml-0.1 2>/dev/null)
+$(OBJ)/plugins/analysis/%.o: PLUGIN_CPPFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 yaml-0.1 2>/dev/null)
+
+# The Trace Compass XML exporter writes with libxml2's xmlTextWriter.
+tracecompass-xml_LIBS := $(shell $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null)
+$(OBJ)/converters/tracecompass-xml/%.o: PLUGIN_CFLAGS += $(shell $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null)
 
 define plugin_rule
 $(BUILD)/lib/tjconv/$(notdir $(1)).so: $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(1)/*.c))
@@ -178,6 +195,9 @@ install: all
 		install -d $(DESTDIR)$(DATADIR)/examples/$$d && \
 		install -m 644 share/examples/$$d/* $(DESTDIR)$(DATADIR)/examples/$$d/ || exit 1; \
 	done
+	install -d $(DESTDIR)$(DATADIR)/analyses $(DESTDIR)$(DATADIR)/schemas
+	install -m 644 $(ANALYSES_SRC) $(DESTDIR)$(DATADIR)/analyses/
+	install -m 644 schemas/tjconv-analysis.schema.json $(DESTDIR)$(DATADIR)/schemas/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tjconv $(DESTDIR)$(BINDIR)/tjgen
@@ -187,6 +207,9 @@ uninstall:
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/tjconv-plugin.pc $(DESTDIR)$(MANDIR)/man1/tjconv.1
 	rm -f $(DESTDIR)$(MANDIR)/man7/tjconv-plugin.7
 	rm -rf $(addprefix $(DESTDIR)$(DATADIR)/examples/,$(EXAMPLE_DIRS))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/analyses/,$(notdir $(ANALYSES_SRC)))
+	rm -f $(DESTDIR)$(DATADIR)/schemas/tjconv-analysis.schema.json
+	-rmdir $(DESTDIR)$(DATADIR)/analyses $(DESTDIR)$(DATADIR)/schemas
 	-rmdir $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(DATADIR)
 
 clean:

@@ -190,6 +190,33 @@ static enum tj_status host_write(struct tj_plugin *self, const void *data, size_
 	return (enum tj_status)tj_output_write(run->out, data, len);
 }
 
+static uint32_t host_models(struct tj_plugin *self, const struct tj_model *const **out)
+{
+	struct tj_run *run = run_of(self);
+	*out = run->models;
+	return run->nmodels;
+}
+
+/* The analyzers' answers are gathered by the core between callbacks, so an
+ * exporter reading them never calls into an analyzer (one-way flow). */
+int tj_host_collect_models(struct tj_run *run)
+{
+	uint32_t n = 0;
+	if (!run->models && run->nanalyzers &&
+	    !(run->models = calloc(run->nanalyzers, sizeof(*run->models))))
+		return TJ_ENOMEM;
+	for (size_t i = 0; i < run->nanalyzers; i++) {
+		const struct tj_plugin_desc *d = run->analyzers[i]->desc;
+		const struct tj_model *m;
+		if (d->size < offsetof(struct tj_plugin_desc, model) + sizeof(d->model) || !d->model)
+			continue;
+		if ((m = d->model(run->analyzers[i]->state)))
+			run->models[n++] = m;
+	}
+	run->nmodels = n;
+	return TJ_OK;
+}
+
 static const struct tj_host host_table = {
 	.size = sizeof(struct tj_host),
 	.abi_major = TJ_ABI_MAJOR,
@@ -217,6 +244,7 @@ static const struct tj_host host_table = {
 	.annotate = host_annotate,
 	.emit = host_emit,
 	.write = host_write,
+	.models = host_models,
 };
 
 const struct tj_host *tj_host_table(void)

@@ -52,6 +52,7 @@ enum {
 	OPT_MI_VERSION,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_ANALYSIS,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +67,7 @@ static const struct option long_opts[] = {
 	{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"param", required_argument, NULL, OPT_PARAM},
+	{"analysis", required_argument, NULL, OPT_ANALYSIS},
 	{"enable", required_argument, NULL, OPT_ENABLE},
 	{"disable", required_argument, NULL, OPT_DISABLE},
 	{"pid", required_argument, NULL, OPT_PID},
@@ -117,6 +119,8 @@ static void usage(FILE *f)
 	      "      --enable NAME       run this analyzer; failures become fatal\n"
 	      "      --disable NAME      do not run this analyzer\n"
 	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
+	      "      --analysis FILE     run a Trace Compass XML or tjconv YAML analysis\n"
+	      "                          (repeatable; see doc/analysis.md)\n"
 	      "      --jobs N            decode streams in N threads (default 1)\n"
 	      "      --follow            rotated session: wait for new chunks (until Ctrl-C)\n"
 	      "      --summary           analyzers print their summaries on stderr (IRQ and\n"
@@ -249,6 +253,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			break;
 		case OPT_PARAM:
 			rc = parse_param(o, optarg);
+			break;
+		case OPT_ANALYSIS:
+			rc = tj_options_add_analysis(o, optarg);
 			break;
 		case OPT_ENABLE:
 			rc = tj_options_add_string(&o->enabled, &o->nenabled, optarg);

@@ -3,9 +3,12 @@
  * command-line parser and the config file loader (growing string and integer
  * lists, NAME.KEY=VALUE plugin parameters).  Every string is owned.
  */
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "options.h"
@@ -165,6 +168,64 @@ const char *tj_options_borrow_param(const struct tj_options *o, const char *plug
 	const struct tj_param *p = find_param(o, plugin, key);
 
 	return p ? p->value : NULL;
+}
+
+/* A bare name that is not a file here ("irq.yaml") is one of the bundled
+ * analyses: ../share/tjconv/analyses next to the executable (build tree,
+ * relocated installs), else DATADIR/analyses. */
+static const char *bundled_analysis(const char *file, char *buf, size_t cap)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (strchr(file, '/') || access(file, F_OK) == 0)
+		return file;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if ((size_t)snprintf(buf, cap, "%s/../share/tjconv/analyses/%s", exe, file) < cap &&
+			    access(buf, F_OK) == 0)
+				return buf;
+		}
+	}
+	if ((size_t)snprintf(buf, cap, "%s/analyses/%s", TJ_DATADIR, file) < cap &&
+	    access(buf, F_OK) == 0)
+		return buf;
+	return file;
+}
+
+int tj_options_add_analysis(struct tj_options *o, const char *name)
+{
+	char found[PATH_MAX + 64];
+	const char *file = bundled_analysis(name, found, sizeof(found));
+	const char *prev = tj_options_borrow_param(o, "analysis", "files");
+	size_t n = (prev ? strlen(prev) + 1 : 0) + strlen(file) + 1;
+	char *v = malloc(n);
+	int rc;
+
+	if (!v)
+		return TJ_ENOMEM;
+	if (prev)
+		memcpy(v, prev, strlen(prev));
+	if (prev)
+		v[strlen(prev)] = '\n';
+	memcpy(v + (prev ? strlen(prev) + 1 : 0), file, strlen(file) + 1);
+	rc = tj_options_set_param(o, "analysis", "files", v);
+	free(v);
+	for (size_t i = 0; rc == TJ_OK; i++) {
+		if (i == o->nenabled) {
+			rc = tj_options_add_string(&o->enabled, &o->nenabled, "analysis");
+			break;
+		}
+		if (strcmp(o->enabled[i], "analysis") == 0)
+			break;
+	}
+	return rc;
 }
 
 int tj_options_events_valid(const char *s)

@@ -65,6 +65,9 @@ void tj_options_release(struct tj_options *o);
 int tj_options_add_string(char ***vec, size_t *n, const char *s);
 int tj_options_add_int(int64_t **vec, size_t *n, int64_t v);
 /* Adds or replaces (plugin, key). */
+/* --analysis FILE: one more line in the "analysis" plugin's `files`
+ * parameter, and that analyzer enabled (its failures are fatal). */
+int tj_options_add_analysis(struct tj_options *o, const char *file);
 int tj_options_set_param(struct tj_options *o, const char *plugin, const char *key,
 			 const char *value);
 /* 1 when s is a value of --events (all, unanalyzed, none). */

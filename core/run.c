@@ -171,6 +171,8 @@ static int begin_plugins(struct tj_run *run)
 			tj_error_append("plugin '%s' failed to start", p->desc->name);
 			return rc;
 		}
+		if (i + 1 == run->nanalyzers && (rc = tj_host_collect_models(run)))
+			return rc;
 	}
 	return tj_dispatch_records(run);
 }
@@ -182,6 +184,8 @@ static int finish_plugins(struct tj_run *run)
 		int rc = p->desc->finish ? p->desc->finish(p->state, &run->stats) : TJ_OK;
 		if (rc >= 0)
 			rc = tj_dispatch_records(run);
+		if (rc >= 0 && i + 1 == run->nanalyzers)
+			rc = tj_host_collect_models(run);
 		if (rc < 0) {
 			tj_error_append("plugin '%s' failed to finish", p->desc->name);
 			return rc;
@@ -247,6 +251,7 @@ static void run_release(struct tj_run *run)
 		if (tj_run_plugin_at(run, i))
 			tj_host_release_plugin(tj_run_plugin_at(run, i));
 	free(run->analyzers);
+	free(run->models);
 	tj_identity_free(run->identity);
 	free(run->ann);
 	free(run->ann_view);

@@ -53,6 +53,10 @@ struct tj_run {
 	struct tj_record_queue records;
 
 	struct tj_run_stats stats;
+
+	/* 2.2: the analyzers' declarative models (host.models) */
+	const struct tj_model **models;
+	uint32_t nmodels;
 };
 
 /* Plugin i of the run: the analyzers in order, then the exporter. */
@@ -64,6 +68,8 @@ static inline struct tj_plugin *tj_run_plugin_at(const struct tj_run *run, size_
 /* host.c */
 const struct tj_host *tj_host_table(void);
 void tj_host_release_plugin(struct tj_plugin *p);
+/* Ask every analyzer for its model (after begin, after finish). */
+int tj_host_collect_models(struct tj_run *run);
 
 /* dispatch.c */
 int tj_dispatch_class(struct tj_run *run, struct tj_class *cls);

@@ -61,6 +61,12 @@
  *  - TJ_TRACK_CONNECTION, a track per network connection (or any other
  *    object an analyzer numbers), chosen by the new tj_record.track_id;
  *  - TJ_REC_TRACK_NAME names such a track (track, track_id, name).
+ *
+ * Changes in 2.2 (appended only; 2.0 and 2.1 plugins load unchanged):
+ *  - tj_plugin_desc.model: an analyzer may describe its state machine as
+ *    data (tjconv/model.h), the model it runs natively;
+ *  - tj_host.models: an exporter reads the run's analyzers' models (the
+ *    Trace Compass XML exporter serializes them).
  */
 #ifndef TJCONV_PLUGIN_H
 #define TJCONV_PLUGIN_H
@@ -74,7 +80,7 @@ extern "C" {
 #endif
 
 #define TJ_ABI_MAJOR 2
-#define TJ_ABI_MINOR 1
+#define TJ_ABI_MINOR 2
 
 /* Name of the single symbol a plugin exports. */
 #define TJ_PLUGIN_ENTRY_SYMBOL "tj_plugin_entry"
@@ -307,6 +313,7 @@ enum tj_time_style {
 };
 
 struct tj_plugin; /* the host's handle for one loaded plugin */
+struct tj_model;  /* 2.2: an analyzer's declarative model, tjconv/model.h */
 
 /*
  * The host function table.  `size` lets a plugin built against a newer minor
@@ -379,6 +386,13 @@ struct tj_host {
 
 	/* Exporters: write bytes to the run's output (stdout, file, .gz). */
 	enum tj_status (*write)(struct tj_plugin *self, const void *data, size_t len);
+
+	/* ---- 2.2 ---- */
+	/* Exporters, from begin on: the declarative models (tjconv/model.h) of
+	 * the run's analyzers that have one, in load order, as they gave them
+	 * after their begin and, in finish, after theirs (values the trace
+	 * showed); *out is borrowed for the callback.  Returns how many. */
+	uint32_t (*models)(struct tj_plugin *self, const struct tj_model *const **out);
 };
 
 /*
@@ -424,6 +438,14 @@ struct tj_plugin_desc {
 	void (*fini)(void *state);
 	/* Optional NULL-terminated "key: meaning" lines shown by list-plugins. */
 	const char *const *param_help;
+
+	/* ---- 2.2 ---- */
+	/* Analyzers: the declarative model of what they compute (tjconv/
+	 * model.h), owned by the plugin; NULL: none.  The host calls it after
+	 * this analyzer's begin and again after its finish (never from another
+	 * plugin's call); each result stays valid until the next call or fini,
+	 * so the second may add what the trace showed. */
+	const struct tj_model *(*model)(void *state);
 };
 
 typedef const struct tj_plugin_desc *(*tj_plugin_entry_fn)(void);

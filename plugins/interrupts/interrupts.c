@@ -5,7 +5,8 @@
  * vector, raise latency).
  *
  * Reads irq_handler_entry/exit {irq, name, ret} and irq_softirq_raise/
- * entry/exit {vec} (also the kernel's softirq_* spellings).  Each CPU has a
+ * entry/exit {vec} (also the kernel's softirq_* spellings), as the rule
+ * table of irq_model.c says (the model exported to Trace Compass).  Each CPU has a
  * small stack of open handlers, so an IRQ that interrupts a softirq nests
  * inside it.  Every completed handler becomes a span on its CPU's track
  * (tid -1: not about a thread) and an annotation on the exit event; the
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "irq_model.h"
 #include "tjconv/map.h"
 #include "tjconv/plugin.h"
 
@@ -135,13 +137,22 @@ static void fmt_dur(int64_t ns, char *buf, size_t cap)
 static int emit_frame(struct irqs *q, int32_t cpu, const struct frame *f, int64_t end,
 		      int64_t ret, uint32_t flags)
 {
-	char label[64];
+	char label[64], attr[64];
 	frame_label(f, label, sizeof(label));
-	struct tj_arg args[3] = {
+	/* tc.*: the model's attribute and the value it holds meanwhile. */
+	irq_attribute(f->soft, cpu, f->num, attr, sizeof(attr));
+	int third = !((f->soft && f->raise_lat < 0) || (flags & TJ_REC_F_CUT_END));
+	struct tj_arg args[5] = {
 		TJ_ARG_I(f->soft ? "vec" : "irq", f->num),
 		TJ_ARG_S("handler", f->soft ? vec_name(f->num) : f->name),
 		TJ_ARG_I(f->soft ? "raise_latency_ns" : "ret", f->soft ? f->raise_lat : ret),
+		TJ_ARG_S("tc.attribute", attr),
+		TJ_ARG_I("tc.value", f->soft ? IRQ_VALUE_SOFT : IRQ_VALUE_HARD),
 	};
+	if (!third)
+		args[2] = args[3], args[3] = args[4];
+	/* A handler that ran in no time leaves Trace Compass no interval. */
+	uint32_t ntc = end > f->ts ? 2 : 0;
 	struct tj_record r = {
 		.size = sizeof(r),
 		.kind = TJ_REC_SPAN,
@@ -154,7 +165,7 @@ static int emit_frame(struct irqs *q, int32_t cpu, const struct frame *f, int64_
 		.cpu = cpu,
 		.track = TJ_TRACK_CPU,
 		.flags = flags,
-		.nargs = (f->soft && f->raise_lat < 0) || (flags & TJ_REC_F_CUT_END) ? 2 : 3,
+		.nargs = (third ? 3 : 2) + ntc,
 		.args = args,
 	};
 	return q->host->emit(q->self, &r);
@@ -256,7 +267,7 @@ static enum tj_status irq_event(void *state, const struct tj_event *ev, void *cl
 	int64_t num = -1, ret = 0;
 	struct cpu *c;
 
-	if (ev->ts == TJ_TS_NONE || !(c = cpu_get(q, ev->cpu)))
+	if (!k || ev->ts == TJ_TS_NONE || !(c = cpu_get(q, ev->cpu)))
 		return TJ_OK;
 	q->last_ts = ev->ts;
 	if (k->num < 0 || !h->field_int(ev, k->num, &num) || num < INT32_MIN || num > INT32_MAX)
@@ -287,20 +298,20 @@ static enum tj_status irq_class(void *state, const struct tj_event_class *cls, v
 	struct cls *k = calloc(1, sizeof(*k));
 	if (!k)
 		return TJ_ENOMEM;
-	if (strncmp(n, "irq_", 4) == 0 && strncmp(n, "irq_softirq_", 12) == 0)
-		n += 4; /* irq_softirq_* -> softirq_* */
-	if (strcmp(n, "irq_handler_entry") == 0)
-		k->kind = K_IRQ_ENTRY;
-	else if (strcmp(n, "irq_handler_exit") == 0)
-		k->kind = K_IRQ_EXIT;
-	else if (strcmp(n, "softirq_raise") == 0)
+	const struct irq_rule *r = irq_rule_of(n);
+	if (!r) {
+		free(k);
+		return TJ_OK; /* subscribed to but not in the table: ignored */
+	}
+	if (r->action == IRQ_RAISE)
 		k->kind = K_SOFT_RAISE;
-	else if (strcmp(n, "softirq_entry") == 0)
-		k->kind = K_SOFT_ENTRY;
+	else if (r->action == IRQ_ENTER)
+		k->kind = r->soft ? K_SOFT_ENTRY : K_IRQ_ENTRY;
 	else
-		k->kind = K_SOFT_EXIT;
-	int irq = k->kind == K_IRQ_ENTRY || k->kind == K_IRQ_EXIT;
-	k->num = q->host->field_lookup(cls, irq ? "payload:irq" : "payload:vec");
+		k->kind = r->soft ? K_SOFT_EXIT : K_IRQ_EXIT;
+	char path[64];
+	snprintf(path, sizeof(path), "payload:%s", r->num);
+	k->num = q->host->field_lookup(cls, path);
 	k->name = q->host->field_lookup(cls, "payload:name");
 	k->ret = q->host->field_lookup(cls, "payload:ret");
 	*class_data = k;
@@ -420,4 +431,4 @@ TJ_PLUGIN_DEFINE(.name = "interrupts", .version = "1.0",
 		 .description = "hardware IRQ and softirq intervals per CPU, raise latency, statistics",
 		 .kind = TJ_KIND_ANALYZER, .subscriptions = subscriptions, .init = irq_init,
 		 .on_class = irq_class, .on_event = irq_event, .finish = irq_finish,
-		 .fini = irq_fini, .param_help = param_help)
+		 .fini = irq_fini, .param_help = param_help, .model = irq_model)

@@ -16,6 +16,7 @@
 
 #include "packets.h"
 #include "pcap.h"
+#include "tjconv/model.h"
 
 static const struct {
 	const char *name;
@@ -52,6 +53,44 @@ static const struct {
 	{"sched_switch", PK_SWITCH},
 	{"sched_process_free", PK_FREE_TASK},
 };
+
+#define NNAMED (sizeof(named) / sizeof(named[0]))
+
+/*
+ * What is declarative about the journeys, as a tjconv/model.h model: the
+ * receive -> wakeup latency (a packet handed to the stack on a CPU, then
+ * the first thread woken from that CPU, as pk_wake links them), with the
+ * event names of the table above, so Trace Compass's latency views show it.
+ */
+static const char *recv_names[NNAMED + 1], *wake_names[NNAMED + 1];
+static const char *const cpu_key[] = {"{cpu}", NULL};
+static struct tj_msegment pk_segments[1];
+static struct tj_model pk_model_data;
+
+static const struct tj_model *pk_model(void *state)
+{
+	(void)state;
+	if (pk_model_data.size)
+		return &pk_model_data;
+	size_t nr = 0, nw = 0;
+	for (size_t i = 0; i < NNAMED; i++) {
+		if (named[i].kind == PK_RECEIVE)
+			recv_names[nr++] = named[i].name;
+		else if (named[i].kind == PK_WAKE)
+			wake_names[nw++] = named[i].name;
+	}
+	pk_segments[0] = (struct tj_msegment){sizeof(pk_segments[0]), "receive_to_wakeup",
+					      "Packet receive to wakeup", recv_names, wake_names,
+					      cpu_key, NULL};
+	pk_model_data = (struct tj_model){
+		.size = sizeof(pk_model_data),
+		.id = "tjconv.packets",
+		.label = "tjconv packets",
+		.nsegments = 1,
+		.segments = pk_segments,
+	};
+	return &pk_model_data;
+}
 
 static const char *const read_calls[] = {"read", "readv", "recvfrom", "recvmsg", "recvmmsg",
 					 "pread64", "preadv", "preadv2", NULL};
@@ -351,4 +390,4 @@ TJ_PLUGIN_DEFINE(.name = "packets", .version = "1.0",
 		 .description = "packet journeys: skb from sending syscall to woken reader, connections",
 		 .kind = TJ_KIND_ANALYZER, .subscriptions = subscriptions, .init = pk_init,
 		 .on_class = pk_class, .on_event = pk_event, .begin = pk_begin, .finish = pk_finish,
-		 .fini = pk_fini, .param_help = param_help)
+		 .fini = pk_fini, .param_help = param_help, .model = pk_model)

@@ -110,6 +110,10 @@ struct cpu {
 	int64_t since;
 };
 
+#define MAX_TASK_STATES 64
+
+struct thread_export;
+
 struct analyzer {
 	const struct tj_host *host;
 	struct tj_plugin *self;
@@ -125,6 +129,10 @@ struct analyzer {
 	struct tj_sbuf *note;        /* annotation scratch */
 	uint64_t unknown_thread_events;
 	uint64_t syscalls, cut_syscalls;
+	/* thread_export.c: prev_state values seen (bounded) and the model. */
+	int64_t task_states[MAX_TASK_STATES];
+	uint32_t ntask_states;
+	struct thread_export *export;
 };
 
 /* threads.c */
@@ -142,6 +150,11 @@ int apply_rules(struct analyzer *a, const struct cls_info *ci, const struct tj_e
 		struct thread *cur);
 int threads_finish(struct analyzer *a);
 void threads_release(struct analyzer *a);
+
+/* thread_export.c: the thread-state rules as a tjconv/model.h model */
+void model_saw_task_state(struct analyzer *a, int64_t prev_state);
+const struct tj_model *syscalls_model(void *state);
+void syscalls_model_release(struct analyzer *a);
 
 /* syscall_track.c */
 int syscall_entry(struct analyzer *a, const struct cls_info *ci, const struct tj_event *ev,

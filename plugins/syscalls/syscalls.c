@@ -171,11 +171,8 @@ static int on_fork(struct analyzer *a, const struct cls_info *ci, const struct t
 	child->in_syscall = 0;
 	child->seen_entry = 0;
 	child->born_ts = ev->ts;
-	/* The child runs in its parent's call (clone) until it exits it
-	 * (Trace Compass's ProcessForkHandler does the same). */
-	struct thread *parent = ptid >= 0 ? thread_get(a, (int32_t)ptid, 0) : NULL;
-	child->inherited_sys = parent && parent != child && parent->in_syscall && parent->sys_cls
-		? parent->sys_cls->sysname : NULL;
+	/* Its parent's call (clone): the INHERIT_SYSCALL rule (thread_model.c). */
+	child->inherited_sys = NULL;
 	int rc = fd_on_fork(a, (int32_t)ppid, (int32_t)cpid);
 	if (rc == TJ_OK)
 		rc = thread_set_pid(a, child, (int32_t)cpid);
@@ -223,15 +220,7 @@ static int on_statedump_process(struct analyzer *a, const struct cls_info *ci,
 	}
 	if (rc == TJ_OK)
 		rc = thread_set_comm(a, t, get_str(a, ci, ev, F_NAME));
-	/* A thread the statedump found running tells us its CPU's current
-	 * thread before that CPU's first sched_switch. */
-	int64_t status, cpu;
-	if (rc == TJ_OK && get(a, ci, ev, F_STATUS, &status) && status == 6 &&
-	    get(a, ci, ev, F_CPU, &cpu)) {
-		struct cpu *c = cpu_get(a, (int32_t)cpu);
-		if (c && c->tid < 0)
-			rc = cpu_switch(a, (int32_t)cpu, ev->ts, (int32_t)tid);
-	}
+	/* Its CPU's current thread, if running: a rule (thread_model.c). */
 	return rc;
 }
 
@@ -343,6 +332,7 @@ static void sys_fini(void *state)
 	size_t it = 0;
 	void *v;
 	threads_release(a);
+	syscalls_model_release(a);
 	while ((v = tj_map_next(&a->class_infos, &it, NULL)))
 		free(v);
 	tj_map_release(&a->class_infos);
@@ -369,4 +359,5 @@ TJ_PLUGIN_DEFINE(.name = "syscalls", .version = "1.0",
 		 .description = "syscall lifecycle: entry/exit spans, thread states, fd tables",
 		 .kind = TJ_KIND_ANALYZER, .subscriptions = subscriptions, .init = sys_init,
 		 .begin = sys_begin, .on_class = sys_on_class, .on_event = sys_on_event,
-		 .finish = sys_finish, .fini = sys_fini, .param_help = param_help)
+		 .finish = sys_finish, .fini = sys_fini, .param_help = param_help,
+		 .model = syscalls_model)

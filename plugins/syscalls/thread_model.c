@@ -40,12 +40,15 @@ const struct thread_rule thread_rules[] = {
 	{"sched_wakeup_new", WHO_FIELD, SET_STATUS, VAL_WAKE, TS_WAIT_CPU, "tid", NULL},
 	/* Moved to another run queue: runnable there (as Trace Compass does). */
 	{"sched_migrate_task", WHO_FIELD, SET_STATUS, VAL_CONST, TS_WAIT_CPU, "tid", NULL},
-	/* Thread life.  A child inherits its parent's system call (clone) until
-	 * its own exit of it: see on_fork. */
+	/* Thread life.  A child runs in its parent's system call (clone) until
+	 * its own exit of it (Trace Compass's ProcessForkHandler does too). */
+	{"sched_process_fork", WHO_FIELD, INHERIT_SYSCALL, VAL_FIELD, 0, "child_tid", "parent_tid"},
 	{"sched_process_fork", WHO_FIELD, SET_STATUS, VAL_CONST, TS_WAIT_CPU, "child_tid", NULL},
 	{"sched_process_free", WHO_FIELD, SET_STATUS, VAL_CONST, TS_EXITED, "tid", NULL},
 	{"lttng_statedump_process_state", WHO_FIELD, SET_STATUS, VAL_STATEDUMP, 0, "tid",
 	 "status"},
+	/* The dump tells a CPU's current thread before its first sched_switch. */
+	{"lttng_statedump_process_state", WHO_FIELD, SET_CPU_THREAD, VAL_STATEDUMP, 0, "cpu", "tid"},
 	/* System calls: current and old (lttng-modules < 2.6) names. */
 	{"syscall_entry_*", WHO_CURRENT, ENTER_SYSCALL, VAL_CONST, 0, NULL, NULL},
 	{"syscall_entry_*", WHO_CURRENT, SET_STATUS, VAL_CONST, TS_SYSCALL, NULL, NULL},

@@ -38,6 +38,8 @@ enum rule_what {
 	SET_CPU_THREAD,    /* CPUs/<cpu>/Current_thread = value of field */
 	ENTER_SYSCALL,     /* Threads/<tid>/System_call = the syscall name */
 	LEAVE_SYSCALL,     /* Threads/<tid>/System_call = null */
+	INHERIT_SYSCALL,   /* Threads/<tid>/System_call = that of the thread
+			      whose tid is in field (a child at fork) */
 };
 
 /* How the new value is computed. */
@@ -51,8 +53,14 @@ enum rule_how {
 	VAL_WAKE,           /* a thread not on a CPU and not runnable (BLOCKED,
 			       WAIT_UNKNOWN, UNKNOWN, EXITED) becomes value */
 	VAL_STATEDUMP,      /* LTTng statedump status enum mapped to a status,
-			       only for a thread with no state yet */
+			       only for a thread with no state yet; with
+			       SET_CPU_THREAD: a thread the dump found running
+			       (STATEDUMP_STATUS_FIELD is STATEDUMP_RUNNING) on
+			       the CPU in who_field, if that CPU has none yet */
 };
+
+#define STATEDUMP_STATUS_FIELD "status"
+#define STATEDUMP_RUNNING 6 /* lttng_process_status RUN */
 
 /* How sched_switch's prev_state encodes the task state, by kernel version. */
 enum task_encoding {

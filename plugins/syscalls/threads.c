@@ -146,8 +146,18 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 	if (t->tid <= 0 || t->status == TS_UNKNOWN || t->status == TS_EXITED ||
 	    t->since == TJ_TS_NONE || end < t->since)
 		return TJ_OK;
-	struct tj_arg arg = TJ_ARG_S("syscall", t->state_sys);
+	/* tc.*: the attribute and value Trace Compass's engine, running the
+	 * exported model (thread_export.c), holds over the same interval. */
+	char attr[48];
+	snprintf(attr, sizeof(attr), "Threads/%d/Status", (int)t->tid);
 	int labelled = t->status == TS_SYSCALL && t->state_sys && t->state_sys[0];
+	struct tj_arg args[3] = {
+		TJ_ARG_S("syscall", t->state_sys),
+		TJ_ARG_S("tc.attribute", attr),
+		TJ_ARG_I("tc.value", thread_status_tc_value((enum thread_status)t->status)),
+	};
+	/* Two changes at one time leave Trace Compass no interval: no tc.*. */
+	uint32_t ntc = end > t->since ? 2 : 0;
 	struct tj_record r = {
 		.size = sizeof(r),
 		.kind = TJ_REC_STATE,
@@ -160,8 +170,8 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 		.cpu = -1,
 		.track = TJ_TRACK_THREAD_STATE,
 		.flags = flags,
-		.nargs = labelled ? 1 : 0,
-		.args = labelled ? &arg : NULL,
+		.nargs = (labelled ? 1 : 0) + ntc,
+		.args = labelled ? args : args + 1,
 	};
 	return a->host->emit(a->self, &r);
 }
@@ -192,10 +202,13 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 	if (c->tid <= 0 || c->since == TJ_TS_NONE || end < c->since)
 		return TJ_OK;
 	const struct thread *t = thread_get(a, c->tid, 0);
-	char name[64];
-	struct tj_arg args[2] = {
+	char name[64], attr[48];
+	snprintf(attr, sizeof(attr), "CPUs/%d/Current_thread", (int)cpu);
+	struct tj_arg args[4] = {
 		TJ_ARG_I("tid", c->tid),
 		TJ_ARG_I("pid", t ? pid_or_tid(t) : c->tid),
+		TJ_ARG_S("tc.attribute", attr),
+		TJ_ARG_I("tc.value", c->tid),
 	};
 	snprintf(name, sizeof(name), "%s %d", t && t->comm[0] ? t->comm : "?", (int)c->tid);
 	struct tj_record r = {
@@ -210,7 +223,7 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 		.cpu = cpu,
 		.track = TJ_TRACK_CPU,
 		.flags = flags,
-		.nargs = 2,
+		.nargs = end > c->since ? 4 : 2, /* tc.*: see emit_state */
 		.args = args,
 	};
 	return a->host->emit(a->self, &r);
@@ -219,7 +232,9 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 int cpu_switch(struct analyzer *a, int32_t cpu, int64_t ts, int32_t next_tid)
 {
 	struct cpu *c = cpu_get(a, cpu);
-	if (!c)
+	/* The same thread again (a switch lost in between): one interval, as
+	 * Trace Compass's state system keeps an unchanged value going. */
+	if (!c || (c->tid == next_tid && c->since != TJ_TS_NONE))
 		return TJ_OK;
 	int rc = emit_cpu(a, cpu, c, ts, c->since == TJ_TS_NONE ? TJ_REC_F_CUT_BEGIN : 0);
 	c->tid = next_tid;
@@ -250,13 +265,31 @@ int apply_rules(struct analyzer *a, const struct cls_info *ci, const struct tj_e
 		int64_t v = 0;
 		tj_field f = ci->rule_val[i];
 		if (r->what == SET_CPU_THREAD) {
+			int64_t cpu = ev->cpu, st;
+			if (r->how == VAL_STATEDUMP) {
+				struct cpu *c;
+				tj_field sf = ci->f[F_STATUS];
+				if (ci->rule_who[i] < 0 || !h->field_int(ev, ci->rule_who[i], &cpu) ||
+				    cpu < 0 || cpu > INT32_MAX || sf < 0 || !h->field_int(ev, sf, &st) ||
+				    st != STATEDUMP_RUNNING || !(c = cpu_get(a, (int32_t)cpu)) || c->tid >= 0)
+					continue;
+			}
 			if (f >= 0 && h->field_int(ev, f, &v))
-				rc = cpu_switch(a, ev->cpu, ev->ts, (int32_t)v);
+				rc = cpu_switch(a, (int32_t)cpu, ev->ts, (int32_t)v);
 			continue;
 		}
 		struct thread *t = rule_target(a, r, ci->rule_who[i], ev, cur);
 		if (!t)
 			continue;
+		if (r->what == INHERIT_SYSCALL) {
+			int64_t ptid;
+			const struct thread *p = f >= 0 && h->field_int(ev, f, &ptid) && ptid >= 0 &&
+							 ptid <= INT32_MAX
+				? thread_get(a, (int32_t)ptid, 0) : NULL;
+			t->inherited_sys = p && p != t && p->in_syscall && p->sys_cls
+				? p->sys_cls->sysname : NULL;
+			continue;
+		}
 		if (r->what == ENTER_SYSCALL || r->what == LEAVE_SYSCALL) {
 			/* syscall_track.c pairs them; VAL_RESUME reads in_syscall.
 			 * A call of its own ends the one a new thread inherited. */
@@ -269,8 +302,10 @@ int apply_rules(struct analyzer *a, const struct cls_info *ci, const struct tj_e
 			s = r->value;
 			break;
 		case VAL_TASK_STATE:
-			if (f >= 0 && h->field_int(ev, f, &v))
+			if (f >= 0 && h->field_int(ev, f, &v)) {
 				s = thread_status_from_task_state(v, (enum task_encoding)ci->task_enc);
+				model_saw_task_state(a, v);
+			}
 			break;
 		case VAL_RESUME:
 			s = t->in_syscall || t->inherited_sys ? TS_SYSCALL : TS_USERMODE;

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 dirs=$(cd "$TJ_TOP" && ls -d plugins/*/ converters/*/ | sed 's|/$||')
 ndirs=$(echo "$dirs" | wc -w)
-plan $((4 + 2 * ndirs + 2))
+plan $((4 + 2 * ndirs + 3))
 dest="$TMP/root"
 make -s -C "$TJ_TOP" BUILD="$TJ_BUILD" PREFIX=/usr DESTDIR="$dest" install >/dev/null 2>"$TMP/err"
 check "make install into a DESTDIR" test -f "$dest/usr/include/tjconv/plugin.h"
@@ -29,14 +29,20 @@ check "the public headers compile as C++ with -Wall -Wextra -Werror" \
 mkdir -p "$TMP/oot"
 for d in $dirs; do
 	name=$(basename "$d")
+	# Besides tjconv's headers, a plugin may use a library of its own.
+	libs=
+	[ "$name" = tracecompass-xml ] &&
+		libs=$(env -u PKG_CONFIG_PATH -u PKG_CONFIG_SYSROOT_DIR pkg-config --cflags --libs libxml-2.0)
+	[ "$name" = analysis ] &&
+		libs=$(env -u PKG_CONFIG_PATH -u PKG_CONFIG_SYSROOT_DIR pkg-config --cflags --libs libxml-2.0 yaml-0.1)
 	check "$name builds from its sources with only the installed headers" \
-		cc -std=c11 -Wall -Wextra -Werror -shared $cflags "$TJ_TOP/$d"/*.c -o "$TMP/oot/$name.so" \
+		cc -std=c11 -Wall -Wextra -Werror -shared $cflags "$TJ_TOP/$d"/*.c $libs -o "$TMP/oot/$name.so" \
 		$(make -s --no-print-directory -C "$TJ_TOP" "plugin-libs-$name")
 	check_match "tjconv loads the rebuilt $name" "$TMP/oot/$name.so" \
 		"$(TJCONV_PLUGIN_PATH= "$TJCONV" list-plugins --plugin-path "$TMP/oot" 2>&1)"
 done
 sample="$TJ_TOP/share/samples/ncat-journey"
-for to in text chrome-json; do
+for to in text chrome-json tracecompass-xml; do
 	"$TJCONV" -q "$sample" --to $to -o "$TMP/built.$to"
 	TJCONV_PLUGIN_PATH= "$TJCONV" -q --plugin-path "$TMP/oot" "$sample" --to $to -o "$TMP/rebuilt.$to"
 	check "--to $to: the rebuilt plugins give byte-identical output" \

@@ -22,7 +22,7 @@ plan $((${#EX[@]} + 3))
 
 check "the extractor finds the README's, doc/*.md's and the man page's examples" \
 	test "$(printf '%s\n' "${EX[@]}" | grep -P '^(cmd|yaml)\t' | cut -f2 | cut -d: -f1 | LC_ALL=C sort -u | tr '\n' ' ')" = \
-	"README.md doc/chrome-json.md doc/config.md doc/pcap.md doc/stats.md doc/tjconv.1 doc/tjgen.md "
+	"README.md doc/analysis.md doc/chrome-json.md doc/config.md doc/pcap.md doc/stats.md doc/tjconv.1 doc/tjgen.md doc/tracecompass-xml.md "
 
 W=$TMP/work
 mkdir -p "$W/bin" "$W/pc" "$W/plugins" "$W/my-plugins"
