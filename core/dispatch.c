@@ -52,6 +52,11 @@ int tj_dispatch_class(struct tj_run *run, struct tj_class *cls)
 						cls->pub.name);
 				return rc;
 			}
+			/* TJ_DONE: the plugin declines this class (ABI 2.2) */
+			if (rc == TJ_DONE) {
+				s->class_data = NULL;
+				continue;
+			}
 		}
 		cls->nsubscribers++;
 		if (i < run->nanalyzers)

@@ -66,7 +66,9 @@
  *  - tj_plugin_desc.model: an analyzer may describe its state machine as
  *    data (tjconv/model.h), the model it runs natively;
  *  - tj_host.models: an exporter reads the run's analyzers' models (the
- *    Trace Compass XML exporter serializes them).
+ *    Trace Compass XML exporter serializes them);
+ *  - on_class may return TJ_DONE to decline the class: the plugin receives
+ *    none of its events (a "*" subscriber that wants only some classes).
  */
 #ifndef TJCONV_PLUGIN_H
 #define TJCONV_PLUGIN_H
@@ -421,7 +423,8 @@ struct tj_plugin_desc {
 	/* Before any event: what is being read (valid until fini). */
 	enum tj_status (*begin)(void *state, const struct tj_trace_info *info);
 	/* First time a subscribed class is seen: resolve field handles here and
-	 * store per-class data in *class_data (freed by the plugin in fini). */
+	 * store per-class data in *class_data (freed by the plugin in fini).
+	 * Return TJ_DONE (2.2) to decline the class: none of its events come. */
 	enum tj_status (*on_class)(void *state, const struct tj_event_class *cls,
 				   void **class_data);
 	/* Each subscribed event.  Exporters see only events inside the window

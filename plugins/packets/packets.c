@@ -141,6 +141,12 @@ static enum tj_status pk_class(void *state, const struct tj_event_class *cls, vo
 			k->kind = named[i].kind;
 	if (k->kind == PK_NONE)
 		classify_syscall(k, cls->name);
+	/* "*" is for --pcap (captured packets go out between any two events);
+	 * without it, the other classes are declined and cost nothing */
+	if (k->kind == PK_NONE && !p->pc) {
+		free(k);
+		return TJ_DONE;
+	}
 	k->skb = h->field_lookup(cls, "payload:skbaddr");
 	k->len = h->field_lookup(cls, "payload:len");
 	k->name = h->field_lookup(cls, k->kind == PK_WAKE ? "payload:comm" : "payload:name");
