@@ -179,6 +179,17 @@ static enum tj_status host_emit(struct tj_plugin *self, const struct tj_record *
 	/* Nobody renders records: nothing to keep. */
 	if (!ex || !ex->desc->on_record)
 		return TJ_OK;
+	/* 2.2: an exporter that renders only some categories (text: the
+	 * capture lines) does not pay for copying the others */
+	const struct tj_plugin_desc *d = ex->desc;
+	if (d->size >= offsetof(struct tj_plugin_desc, record_categories) + sizeof(d->record_categories) &&
+	    d->record_categories) {
+		const char *const *c = d->record_categories;
+		while (*c && (!rec->category || strcmp(*c, rec->category) != 0))
+			c++;
+		if (!*c)
+			return TJ_OK;
+	}
 	return (enum tj_status)tj_record_queue_push(&run->records, rec, self->desc->name);
 }
 

@@ -171,11 +171,19 @@ static int needs_escape(const char *s)
 /* cat() of a name from the trace, escaped. */
 static size_t cat_name(char *buf, size_t len, size_t cap, const char *s)
 {
-	char tmp[256];
-	if (!needs_escape(s))
-		return cat(buf, len, cap, s);
-	escape(s, tmp, sizeof(tmp));
-	return cat(buf, len, cap, tmp);
+	/* One pass for the usual printable name (three per event line); the
+	 * escaped copy only when a byte needs it. */
+	size_t n = len;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
+			char tmp[256];
+			escape(s, tmp, sizeof(tmp));
+			return cat(buf, len, cap, tmp);
+		}
+		if (n + 1 < cap)
+			buf[n++] = (char)*p;
+	}
+	return n;
 }
 
 /* put() of a text that may hold anything, escaped whatever its length. */
@@ -348,6 +356,8 @@ static void text_fini(void *state)
 }
 
 static const char *const subscriptions[] = {"*", NULL};
+/* Records: only the capture lines of --pcap (the rest are JSON's). */
+static const char *const record_categories[] = {"capture", NULL};
 static const char *const param_help[] = {
 	"clock-gmt: show times in UTC (--clock-gmt)",
 	"clock-seconds: show seconds since the Unix epoch (--clock-seconds)",
@@ -362,5 +372,5 @@ TJ_PLUGIN_DEFINE(.name = "text", .version = "1.0",
 		 .description = "annotated text timeline, one line per event (babeltrace2 style)",
 		 .kind = TJ_KIND_EXPORTER, .subscriptions = subscriptions, .init = text_init,
 		 .begin = text_begin, .on_event = text_event, .on_record = text_record,
-		 .on_discard = text_discard,
+		 .on_discard = text_discard, .record_categories = record_categories,
 		 .fini = text_fini, .param_help = param_help)

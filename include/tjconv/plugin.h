@@ -68,7 +68,9 @@
  *  - tj_host.models: an exporter reads the run's analyzers' models (the
  *    Trace Compass XML exporter serializes them);
  *  - on_class may return TJ_DONE to decline the class: the plugin receives
- *    none of its events (a "*" subscriber that wants only some classes).
+ *    none of its events (a "*" subscriber that wants only some classes);
+ *  - tj_plugin_desc.record_categories: an exporter names the record
+ *    categories it renders, so the others cost it nothing.
  */
 #ifndef TJCONV_PLUGIN_H
 #define TJCONV_PLUGIN_H
@@ -449,6 +451,10 @@ struct tj_plugin_desc {
 	 * plugin's call); each result stays valid until the next call or fini,
 	 * so the second may add what the trace showed. */
 	const struct tj_model *(*model)(void *state);
+	/* Exporters: NULL-terminated record categories on_record wants (e.g.
+	 * {"capture", NULL}); records of other categories are not even queued.
+	 * NULL: every record. */
+	const char *const *record_categories;
 };
 
 typedef const struct tj_plugin_desc *(*tj_plugin_entry_fn)(void);

@@ -141,6 +141,23 @@ int thread_set_pid(struct analyzer *a, struct thread *t, int32_t pid)
 	return TJ_OK;
 }
 
+/* "Threads/<tid>/Status" without snprintf: one per state record, the
+ * analyzer's hottest string (buf holds at least 48 bytes). */
+static void status_attribute(char *buf, int32_t tid)
+{
+	char digits[12];
+	size_t nd = 0, n = 0;
+	uint32_t v = (uint32_t)tid;
+	do
+		digits[nd++] = (char)('0' + v % 10);
+	while ((v /= 10) && nd < sizeof(digits));
+	memcpy(buf, "Threads/", 8);
+	n = 8;
+	while (nd)
+		buf[n++] = digits[--nd];
+	memcpy(buf + n, "/Status", 8); /* with its NUL */
+}
+
 static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, uint32_t flags)
 {
 	if (t->tid <= 0 || t->status == TS_UNKNOWN || t->status == TS_EXITED ||
@@ -149,7 +166,7 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 	/* tc.*: the attribute and value Trace Compass's engine, running the
 	 * exported model (thread_export.c), holds over the same interval. */
 	char attr[48];
-	snprintf(attr, sizeof(attr), "Threads/%d/Status", (int)t->tid);
+	status_attribute(attr, t->tid);
 	int labelled = t->status == TS_SYSCALL && t->state_sys && t->state_sys[0];
 	struct tj_arg args[3] = {
 		TJ_ARG_S("syscall", t->state_sys),
