@@ -69,6 +69,7 @@ struct tj_plugin_set {
 	size_t nnotes;
 	char **dirs;       /* search path actually used, in order */
 	size_t ndirs;
+	int allow_unsafe;  /* set before loading: skip the writable-by-others check */
 };
 
 /* Build the search path: --plugin-path dirs, $TJCONV_PLUGIN_PATH, the

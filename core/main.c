@@ -49,6 +49,7 @@ enum {
 	OPT_PCAP_OFFSET,
 	OPT_FOLLOW,
 	OPT_STRICT,
+	OPT_ALLOW_UNSAFE_PLUGINS,
 	OPT_MI_VERSION,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
@@ -81,6 +82,7 @@ static const struct option long_opts[] = {
 	{"pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET},
 	{"follow", no_argument, NULL, OPT_FOLLOW},
 	{"strict", no_argument, NULL, OPT_STRICT},
+	{"allow-unsafe-plugins", no_argument, NULL, OPT_ALLOW_UNSAFE_PLUGINS},
 	{"mi-version", no_argument, NULL, OPT_MI_VERSION},
 	{"progress", optional_argument, NULL, OPT_PROGRESS},
 	{"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -139,6 +141,8 @@ static void usage(FILE *f)
 	      "                          is a terminal and the run lasts over a second)\n"
 	      "      --no-progress       never show it\n"
 	      "      --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
+	      "      --allow-unsafe-plugins  load plugins from group/world-writable folders\n"
+	      "                          and world-writable files too (refused by default)\n"
 	      "      --config FILE       read options from a YAML file (the command line wins)\n"
 	      "  -q, --quiet             no notices on stderr (warnings still shown)\n"
 	      "  -h, --help              show this help\n"
@@ -281,6 +285,9 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			break;
 		case OPT_STRICT:
 			o->strict = 1;
+			break;
+		case OPT_ALLOW_UNSAFE_PLUGINS:
+			o->allow_unsafe_plugins = 1;
 			break;
 		case OPT_JOBS:
 			rc = parse_int("--jobs", optarg, 1, 256, &v);
@@ -634,6 +641,7 @@ int main(int argc, char **argv)
 		tj_options_release(&opts);
 		return rc == TJ_OK ? 0 : 1;
 	}
+	set.allow_unsafe = opts.allow_unsafe_plugins == 1;
 	rc = tj_plugin_set_load(&set, opts.plugin_paths, opts.nplugin_paths);
 	if (rc == TJ_OK && list) {
 		rc = list_plugins(&set, list == 2);

@@ -29,6 +29,7 @@ struct tj_options {
 	int quiet;            /* -1 unset */
 	int summary;          /* -1 unset, 1: analyzers print their summaries */
 	int strict;           /* --strict: a torn stream file is an error, not salvaged */
+	int allow_unsafe_plugins; /* --allow-unsafe-plugins: no folder/file mode check */
 	char *events;         /* --events all|unanalyzed|none (exporters); NULL unset */
 	int sync;             /* --sync: -1 unset (auto), 0 off, 1 auto */
 	int follow;           /* --follow: a rotated session's new chunks too */

@@ -93,6 +93,36 @@ static const char *check_desc(const struct tj_plugin_desc *d, char *why, size_t 
 	return NULL;
 }
 
+/*
+ * A shared object anyone else can replace is code anyone else can run as
+ * the user: refuse a world-writable file, or one in a folder its group or
+ * the world may write (they could swap the file), unless asked not to.
+ * NULL when safe, else why not.
+ */
+static const char *unsafe_reason(const char *path, char *why, size_t cap)
+{
+	struct stat st;
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	if (stat(path, &st) == 0 && (st.st_mode & S_IWOTH)) {
+		snprintf(why, cap, "refused: the file is world-writable (mode %03o); "
+			 "--allow-unsafe-plugins loads it anyway", (unsigned)(st.st_mode & 0777));
+		return why;
+	}
+	if (n == 0 || n >= sizeof(dir))
+		return NULL;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (stat(dir, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(why, cap, "refused: its folder is %s-writable (mode %03o); "
+			 "--allow-unsafe-plugins loads it anyway",
+			 (st.st_mode & S_IWOTH) ? "world" : "group", (unsigned)(st.st_mode & 0777));
+		return why;
+	}
+	return NULL;
+}
+
 static int load_one(struct tj_plugin_set *set, const char *path)
 {
 	char why[256];
@@ -102,6 +132,8 @@ static int load_one(struct tj_plugin_set *set, const char *path)
 	struct tj_plugin *p, **v;
 	const char *err;
 
+	if (!set->allow_unsafe && unsafe_reason(path, why, sizeof(why)))
+		return add_note(set, path, 1, "%s", why);
 	dlerror();
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
@@ -242,8 +274,10 @@ int tj_plugin_set_load(struct tj_plugin_set *set, char *const *extra_dirs, size_
 {
 	const char *env = getenv("TJCONV_PLUGIN_PATH");
 	int rc = TJ_OK;
+	int allow_unsafe = set->allow_unsafe;
 
 	memset(set, 0, sizeof(*set));
+	set->allow_unsafe = allow_unsafe;
 	for (size_t i = 0; rc == TJ_OK && i < nextra; i++) {
 		struct stat st;
 		/* Asked for by name: say so when it is not there (the environment's
