@@ -12,12 +12,12 @@ bt_switch=$(babeltrace2 "$T" | grep -c ' sched_switch: ')
 # ---- a plugin failing mid-stream -------------------------------------------
 for out in fm.txt fm.json.gz; do
 	"$TJCONV" -q --plugin-path "$PLUG" --enable fails_midway --param fails_midway.at=3 \
-		--to "$([ $out = fm.txt ] && echo text || echo chrome-json)" "$T" -o "$TMP/$out" 2> "$TMP/fm.err"
+		--to "$([ $out = fm.txt ] && echo text || echo chrome-json)" "$T" -o "$TMP/$out" 2> "$TMP/err-fm"
 	rc=$?
 	check_eq "$out: a plugin failing mid-stream fails the run (exit 1)" 1 "$rc"
 	check_eq "$out: one error line naming the plugin, the event and its cause" \
 		"tjconv: error: simulated failure at event 3 (analyzer 'fails_midway' failed on event 'sched_switch')" \
-		"$(grep error "$TMP/fm.err")"
+		"$(grep error "$TMP/err-fm")"
 	check_eq "$out: no output file and no temporary file left" "" "$(ls "$TMP" | grep '^fm\.')"
 done
 # the same plugin with at past the trace's sched_switch count never fails
