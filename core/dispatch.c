@@ -177,14 +177,17 @@ int tj_dispatch_event(struct tj_run *run, struct tj_class *cls, const struct tj_
 		return rc;
 	run->nann = 0;
 	run->ann_text.len = 0;
+	run->cur_trace = cls->pub.trace_index + 1;
 	for (uint32_t i = 0; i < cls->nanalyzers; i++) {
 		rc = s[i].plugin->desc->on_event(s[i].plugin->state, &view, s[i].class_data);
 		if (rc < 0) {
+			run->cur_trace = 0;
 			tj_error_append("analyzer '%s' failed on event '%s'", s[i].plugin->desc->name,
 					cls->pub.name);
 			return rc;
 		}
 	}
+	run->cur_trace = 0;
 	rc = tj_dispatch_records(run);
 	tj_identity_settle(run->identity);
 	if (rc || cls->nsubscribers == cls->nanalyzers || !event_passes(&run->filt, &view))

@@ -190,7 +190,8 @@ static enum tj_status host_emit(struct tj_plugin *self, const struct tj_record *
 		if (!*c)
 			return TJ_OK;
 	}
-	return (enum tj_status)tj_record_queue_push(&run->records, rec, self->desc->name);
+	return (enum tj_status)tj_record_queue_push(&run->records, rec, run->cur_trace,
+						    self->desc->name);
 }
 
 static enum tj_status host_write(struct tj_plugin *self, const void *data, size_t len)

@@ -44,7 +44,7 @@ static const char *string_at(const struct tj_record_queue *q, size_t off)
 	return off == NO_STRING ? NULL : q->strings.data + off;
 }
 
-int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
+int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec, uint32_t trace,
 			 const char *origin)
 {
 	int failed = 0;
@@ -66,6 +66,8 @@ int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
 		memcpy(&qr->rec, rec, rec->size);
 	}
 	qr->rec.size = sizeof(qr->rec);
+	if (!qr->rec.trace)
+		qr->rec.trace = trace;
 	qr->origin = origin;
 	/* From here on only what the copy holds: fields past rec->size are 0. */
 	rec = &qr->rec;

@@ -25,7 +25,8 @@ struct tj_record_queue {
 
 /* Copy rec (honouring rec->size and each arg's size); origin is borrowed
  * and must outlive the queue (a plugin name). */
-int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
+/* trace: the tj_record.trace to give a record that leaves it 0. */
+int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec, uint32_t trace,
 			 const char *origin);
 static inline size_t tj_record_queue_len(const struct tj_record_queue *q)
 {

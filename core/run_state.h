@@ -43,6 +43,9 @@ struct tj_run {
 	struct tj_filters filt;
 	struct tj_trace_info info;
 
+	/* 1 + trace index of the event being dispatched to analyzers, 0
+	 * outside on_event (tj_record.trace of what they emit) */
+	uint32_t cur_trace;
 	/* annotations of the event being dispatched */
 	struct tj_ann_slot *ann;
 	size_t nann, cap_ann;

@@ -52,6 +52,8 @@ static enum tj_status cj_record(void *state, const struct tj_record *rec)
 	/* a record from an older emitter may be shorter: missing fields are 0 */
 	memset(&r, 0, sizeof(r));
 	memcpy(&r, rec, rec->size < sizeof(r) ? rec->size : sizeof(r));
+	char host_name[256];
+	cj_hosts_place_record(c, &r, host_name, sizeof(host_name));
 	c->st.records++;
 	c->recs_since_event++;
 	if (r.kind != TJ_REC_PROCESS_NAME && r.kind != TJ_REC_THREAD_NAME &&

@@ -188,6 +188,8 @@ void cj_classes_release(struct cj *c);
 int cj_hosts_init(struct cj *c, const struct tj_trace_info *info);
 /* Move r (made from ev) into its host's ids, naming the process once. */
 int cj_hosts_place(struct cj *c, const struct tj_event *ev, struct tj_record *r);
+/* Move a record (tj_record.trace set) into its host's ids likewise. */
+void cj_hosts_place_record(struct cj *c, struct tj_record *r, char *name, size_t cap);
 void cj_hosts_release(struct cj *c);
 
 /* ---- document.c: the JSON document around the trace events ---- */

@@ -87,6 +87,30 @@ int cj_hosts_place(struct cj *c, const struct tj_event *ev, struct tj_record *r)
 	return cj_process_name(c, &n);
 }
 
+/* A record of host k's trace: the same move as its events', so a thread's
+ * syscalls and states sit with its events; its process name gets the host.
+ * name is the caller's buffer for that name (cap bytes). */
+void cj_hosts_place_record(struct cj *c, struct tj_record *r, char *name, size_t cap)
+{
+	uint32_t t = r->trace - 1;
+	if (!c->multi_host || !r->trace || t >= c->nhost_traces || c->host_rank[t] >= CJ_MAX_HOST_RANK ||
+	    r->pid >= CJ_HOST_STRIDE || r->tid >= CJ_HOST_STRIDE)
+		return;
+	/* per-CPU, global and connection tracks are not a process's */
+	if (r->kind != TJ_REC_PROCESS_NAME && r->kind != TJ_REC_THREAD_NAME &&
+	    r->track != TJ_TRACK_THREAD && r->track != TJ_TRACK_THREAD_STATE)
+		return;
+	int32_t off = (int32_t)c->host_rank[t] * CJ_HOST_STRIDE;
+	if (r->pid >= 0)
+		r->pid += off;
+	if (r->tid >= 0)
+		r->tid += off;
+	if (r->kind == TJ_REC_PROCESS_NAME && r->name && c->host_names[t]) {
+		snprintf(name, cap, "%s (%s)", r->name, c->host_names[t]);
+		r->name = name;
+	}
+}
+
 void cj_hosts_release(struct cj *c)
 {
 	for (uint32_t i = 0; c->host_names && i < c->nhost_traces; i++)

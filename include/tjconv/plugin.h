@@ -70,7 +70,9 @@
  *  - on_class may return TJ_DONE to decline the class: the plugin receives
  *    none of its events (a "*" subscriber that wants only some classes);
  *  - tj_plugin_desc.record_categories: an exporter names the record
- *    categories it renders, so the others cost it nothing.
+ *    categories it renders, so the others cost it nothing;
+ *  - tj_record.trace: which trace (host) a record belongs to, filled in by
+ *    the host from the event being dispatched when the emitter leaves it 0.
  */
 #ifndef TJCONV_PLUGIN_H
 #define TJCONV_PLUGIN_H
@@ -256,6 +258,10 @@ struct tj_record {
 	/* 2.1: which TJ_TRACK_CONNECTION track (0 .. 2^24 - 1); 0 in records
 	 * from older emitters. */
 	uint64_t track_id;
+	/* 2.2: 1 + the index in tj_trace_info.traces of the trace the record
+	 * belongs to (its host); 0: the host fills in the trace of the event
+	 * being dispatched when the record was emitted (none from finish). */
+	uint32_t trace;
 };
 
 #define TJ_REC_F_CUT_BEGIN 0x1u /* started before the trace (or window) began */

@@ -101,6 +101,7 @@ struct journey {
 		int32_t pid, tid;
 		int64_t ts;
 		uint64_t track_id;
+		uint32_t trace;  /* tj_record.trace of the sending host's trace */
 	} xfrom;
 	int64_t t_end;           /* end of its slice, fixed when the lane is let go */
 	/* capture correlation (pcap_match.c): the captured packet it matched */

@@ -87,10 +87,10 @@ int xh_sent(struct pk *p, const struct journey *j, const struct tj_event *ev)
 	 * exactly where its slice starts binds only if the slice came first in
 	 * the file, and the sender's slice is written when it ends. */
 	if (j->send_tid > 0 && j->send_sys[0] && j->t_queue != TJ_TS_NONE)
-		a = (struct xh_anchor){1, TJ_TRACK_THREAD, j->send_pid, j->send_tid, j->t_queue, 0};
+		a = (struct xh_anchor){1, TJ_TRACK_THREAD, j->send_pid, j->send_tid, j->t_queue, 0, 0};
 	else if (j->conn && j->lane >= 0)
 		a = (struct xh_anchor){1, TJ_TRACK_CONNECTION, -1, -1, j->t_first + 1,
-				       j->conn->id * LANES + (uint64_t)j->lane};
+				       j->conn->id * LANES + (uint64_t)j->lane, 0};
 	else
 		return TJ_OK; /* nowhere to start a flow from */
 	if (!p->xh) {
@@ -136,6 +136,7 @@ int xh_received(struct pk *p, struct journey *j, const struct tj_event *ev)
 	if (!s->from.set || memcmp(&s->key, &k, sizeof(k)) != 0 || s->trace == ev->cls->trace_index)
 		return TJ_OK; /* loopback: the journey itself already tells it */
 	j->xfrom = s->from;
+	j->xfrom.trace = s->trace + 1;
 	s->from.set = 0;
 	tj_map_del(&p->xh->by_key, key_hash(&k));
 	p->st.x_linked++;
@@ -143,12 +144,16 @@ int xh_received(struct pk *p, struct journey *j, const struct tj_event *ev)
 }
 
 static int flow_point(struct pk *p, const struct journey *j, uint32_t phase, int64_t ts,
-		      uint32_t track, int32_t pid, int32_t tid, int32_t cpu, uint64_t track_id)
+		      uint32_t track, int32_t pid, int32_t tid, int32_t cpu, uint64_t track_id,
+		      uint32_t trace)
 {
+	/* trace: the start is on the sending host (0: the host's, the event
+	 * being dispatched is the receiving one's) */
 	struct tj_record r = {
 		.size = sizeof(r), .kind = TJ_REC_FLOW, .category = "packet", .name = "packet",
 		.ts = ts, .pid = pid, .tid = tid, .cpu = cpu, .track = track,
 		.flow_id = XH_FLOW_BASE | j->id, .flow_phase = phase, .track_id = track_id,
+		.trace = trace,
 	};
 	return p->host->emit(p->self, &r);
 }
@@ -156,14 +161,15 @@ static int flow_point(struct pk *p, const struct journey *j, uint32_t phase, int
 int xh_emit(struct pk *p, const struct journey *j)
 {
 	const struct xh_anchor *a = &j->xfrom;
-	int rc = flow_point(p, j, TJ_FLOW_BEGIN, a->ts, a->track, a->pid, a->tid, -1, a->track_id);
+	int rc = flow_point(p, j, TJ_FLOW_BEGIN, a->ts, a->track, a->pid, a->tid, -1, a->track_id,
+			    a->trace);
 	if (rc)
 		return rc;
 	/* to: the receive, in the softirq on the receiving CPU */
 	if (j->t_recv != TJ_TS_NONE && j->cpu_recv >= 0)
-		return flow_point(p, j, TJ_FLOW_END, j->t_recv, TJ_TRACK_CPU, -1, -1, j->cpu_recv, 0);
+		return flow_point(p, j, TJ_FLOW_END, j->t_recv, TJ_TRACK_CPU, -1, -1, j->cpu_recv, 0, 0);
 	return flow_point(p, j, TJ_FLOW_END, j->t_first, TJ_TRACK_CONNECTION, -1, -1, -1,
-			  j->conn && j->lane >= 0 ? j->conn->id * LANES + (uint64_t)j->lane : 0);
+			  j->conn && j->lane >= 0 ? j->conn->id * LANES + (uint64_t)j->lane : 0, 0);
 }
 
 void xh_release(struct pk *p)

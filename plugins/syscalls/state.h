@@ -84,6 +84,8 @@ struct thread {
 	uint8_t name_sent;         /* a THREAD_NAME record was emitted for comm */
 	int64_t since;             /* when status began (TJ_TS_NONE: not yet) */
 	int64_t born_ts;           /* sched_process_fork time, TJ_TS_NONE if before */
+	uint32_t trace;            /* tj_record.trace of its last event (its host),
+				      for records emitted from finish */
 
 	/* The syscall in progress. */
 	uint8_t in_syscall;

@@ -189,6 +189,7 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 		.dur = end - begin,
 		.pid = t->pid >= 0 ? t->pid : t->tid,
 		.tid = t->tid,
+		.trace = t->trace,
 		.cpu = -1,
 		.track = TJ_TRACK_THREAD,
 		.flags = flags,

@@ -84,6 +84,8 @@ struct thread *thread_of_event(struct analyzer *a, const struct tj_event *ev)
 		return NULL;
 	}
 	t = thread_get(a, ev->tid, 1);
+	if (t)
+		t->trace = ev->cls->trace_index + 1;
 	if (t && t->pid < 0 && ev->pid >= 0)
 		thread_set_pid(a, t, ev->pid);
 	if (t && ev->comm && !t->comm[0])
@@ -187,6 +189,7 @@ static int emit_state(struct analyzer *a, const struct thread *t, int64_t end, u
 		.cpu = -1,
 		.track = TJ_TRACK_THREAD_STATE,
 		.flags = flags,
+		.trace = t->trace,
 		.nargs = (labelled ? 1 : 0) + ntc,
 		.args = labelled ? args : args + 1,
 	};

@@ -5,7 +5,7 @@
 # transform (exact fractions) to babeltrace2's own timestamps of the same
 # events and compares them with what tjconv writes.
 . "$(dirname "$0")/../lib/tap.sh"
-plan 31
+plan 32
 SC=tests/tools/sync-check
 OFF=79796507913179 # 22 h 10 min: the server clock runs ahead ...
 PPM=58.6           # ... and 58.6 ppm fast
@@ -38,6 +38,18 @@ check_match "counts: every packet event read, nothing left unmatched" \
 check "chrome-json: the server's receives at their true times: $($SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb "httpd (server)" $OFF $PPM)" \
 	$SC chrome "$TMP/net.json" "$TMP/bt-server.txt" server net_if_receive_skb "httpd (server)" $OFF $PPM
 check "chrome-json: passes the Perfetto checker" tests/tools/check-chrome-json "$TMP/net.json"
+# each host's records (syscall slices, thread states, flow starts) sit in its
+# own process group with its events: none left under the server's raw pid
+by_host=$(python3 - "$TMP/net.json" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))['traceEvents']
+pid = {e['args']['name']: e['pid'] for e in ev if e.get('ph') == 'M' and e.get('name') == 'process_name'}
+n = lambda p: sum(1 for e in ev if e.get('ph') == 'X' and e.get('cat') == 'syscall' and e.get('pid') == p)
+print(n(pid['httpd (server)']), n(pid['wget (client)']), sum(1 for e in ev if e.get('pid') == 4100))
+PY
+)
+check_eq "chrome-json: babeltrace2's syscalls of each host in its own process group, none under the raw pid" \
+	"$(babeltrace2 "$TMP/net/server" | grep -c ' syscall_exit_') $(babeltrace2 "$TMP/net/client" | grep -c ' syscall_exit_') 0" "$by_host"
 # every segment is one flow from the sending host to the receiving one, as
 # long as its one-way latency: 50 us for every 8th (scenario_hosts.c), at most 400
 check "chrome-json: one flow per packet across the hosts: $($SC xflows "$TMP/net.json" 406 50 400)" \
