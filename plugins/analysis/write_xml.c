@@ -318,35 +318,53 @@ static int write_transition(xmlTextWriterPtr w, const struct an_analysis *a, con
 	return end(w);
 }
 
+static int write_state(xmlTextWriterPtr w, const struct an_analysis *a, const struct an_fsm *f,
+		       const struct an_fsm_state *s, const char *elem)
+{
+	OK(start(w, elem));
+	if (strcmp(elem, "initialState"))
+		OK(attr(w, "id", s->id));
+	/* the XSD's order: onentry, onexit, then transitions */
+	if (s->non_entry) {
+		OK(start(w, "onentry"));
+		OK(attr_ids(w, "action", s->on_entry, s->non_entry, a, 0));
+		OK(end(w));
+	}
+	if (s->non_exit) {
+		OK(start(w, "onexit"));
+		OK(attr_ids(w, "action", s->on_exit, s->non_exit, a, 0));
+		OK(end(w));
+	}
+	for (uint32_t j = 0; j < s->ntrans; j++)
+		OK(write_transition(w, a, f, &s->trans[j], 0));
+	return end(w);
+}
+
+/* The XSD's order: preconditions, initialState, states, final.  An
+ * <initialState> comes back as one (parse_xml_top.c names it so), any
+ * other initial state as the fsm's initial attribute. */
 static int write_fsm(xmlTextWriterPtr w, const struct an_analysis *a, const struct an_fsm *f)
 {
+	const struct an_fsm_state *init = &f->states[f->initial];
+	int init_elem = !strcmp(init->id, "initialState") && !init->final;
 	OK(start(w, "fsm"));
 	OK(attr(w, "id", f->id));
 	if (!f->multiple)
 		OK(attr(w, "multiple", "false"));
 	if (!f->consuming)
 		OK(attr(w, "consuming", "false"));
-	OK(attr(w, "initial", f->states[f->initial].id));
+	if (!init_elem)
+		OK(attr(w, "initial", init->id));
 	for (uint32_t i = 0; i < f->npre; i++)
 		OK(write_transition(w, a, f, &f->pre[i], 1));
-	for (uint32_t i = 0; i < f->nstates; i++) {
-		const struct an_fsm_state *s = &f->states[i];
-		OK(start(w, s->final ? "final" : "state"));
-		OK(attr(w, "id", s->id));
-		for (uint32_t j = 0; j < s->ntrans; j++)
-			OK(write_transition(w, a, f, &s->trans[j], 0));
-		if (s->non_entry) {
-			OK(start(w, "onentry"));
-			OK(attr_ids(w, "action", s->on_entry, s->non_entry, a, 0));
-			OK(end(w));
-		}
-		if (s->non_exit) {
-			OK(start(w, "onexit"));
-			OK(attr_ids(w, "action", s->on_exit, s->non_exit, a, 0));
-			OK(end(w));
-		}
-		OK(end(w));
-	}
+	if (init_elem)
+		OK(write_state(w, a, f, init, "initialState"));
+	for (uint32_t i = 0; i < f->nstates; i++)
+		if (!f->states[i].final && (!init_elem || i != f->initial))
+			OK(write_state(w, a, f, &f->states[i], "state"));
+	for (uint32_t i = 0; i < f->nstates; i++)
+		if (f->states[i].final)
+			OK(write_state(w, a, f, &f->states[i], "final"));
 	return end(w);
 }
 
