@@ -107,6 +107,18 @@ static int write_document(struct tcxml *x, xmlTextWriterPtr w)
 		rc = tcxml_write_provider(x, w, models[i]);
 		if (rc >= 0)
 			rc = tcxml_write_pattern(x, w, models[i]);
+		/* An analysis the model's vocabulary cannot hold (--analysis
+		 * FILE.yaml): its own elements, as it was loaded. */
+		const char *raw = models[i]->size >= offsetof(struct tj_model, tmfxml) +
+						    sizeof(models[i]->tmfxml)
+					  ? models[i]->tmfxml
+					  : NULL;
+		if (rc >= 0 && raw && *raw) {
+			rc = xmlTextWriterWriteRaw(w, X("\n"));
+			if (rc >= 0)
+				rc = xmlTextWriterWriteRaw(w, X(raw));
+			x->analyses_written++;
+		}
 	}
 	if (rc >= 0)
 		rc = xmlTextWriterEndDocument(w);
@@ -133,7 +145,7 @@ static enum tj_status tx_finish(void *state, const struct tj_run_stats *stats)
 	if (rc < 0) {
 		x->host->error(x->self, "could not write the Trace Compass XML document");
 		st = TJ_ERROR;
-	} else if (!x->handlers_written) {
+	} else if (!x->handlers_written && !x->analyses_written) {
 		x->host->error(x->self, "no analyzer model matches an event of this trace: "
 					"nothing to write");
 		st = TJ_EINVAL;
@@ -143,10 +155,12 @@ static enum tj_status tx_finish(void *state, const struct tj_run_stats *stats)
 	xmlBufferFree(buf);
 	if (st == TJ_OK)
 		x->host->log(x->self, TJ_LOG_INFO,
-			     "%llu event handlers and %llu latency segments written; %llu handlers "
-			     "and %llu segments left out (their events are not in the trace)",
+			     "%llu event handlers, %llu latency segments and %llu loaded analyses "
+			     "written; %llu handlers and %llu segments left out (their events are "
+			     "not in the trace)",
 			     (unsigned long long)x->handlers_written,
 			     (unsigned long long)x->segments_written,
+			     (unsigned long long)x->analyses_written,
 			     (unsigned long long)x->handlers_dropped,
 			     (unsigned long long)x->segments_dropped);
 	return st;

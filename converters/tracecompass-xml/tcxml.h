@@ -30,6 +30,7 @@ struct tcxml {
 	size_t nclasses, capclasses;
 	/* Counts shown at the end: what the trace made us leave out. */
 	uint64_t handlers_written, handlers_dropped, segments_written, segments_dropped;
+	uint64_t analyses_written; /* models' ready <tmfxml> elements (tj_model.tmfxml) */
 };
 
 /* How an event name (exact or "prefix*") fares in this trace. */

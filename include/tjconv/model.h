@@ -140,6 +140,13 @@ struct tj_model {
 	const struct tj_mview *views;
 	uint32_t nsegments;
 	const struct tj_msegment *segments;
+	/* Appended (check `size`): the analysis as ready Trace Compass XML, one
+	 * or more complete <stateProvider>/<pattern> elements, for a model
+	 * richer than this vocabulary (pattern FSMs, stacks, forcedType,
+	 * mapping groups: plugins/analysis's YAML and XML analyses).  An
+	 * exporter writing <tmfxml> copies it verbatim, beside whatever the
+	 * fields above describe; NULL: none. */
+	const char *tmfxml;
 };
 
 #ifdef __cplusplus

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "tjconv/model.h"
+#include "write_xml.h"
 
 struct plugin {
 	const struct tj_host *host;
@@ -29,6 +31,10 @@ struct plugin {
 	struct an_engine *engines;
 	struct an_class **classes;
 	uint32_t nclasses;
+	/* What .model hands the exporters: every analysis loaded, written back
+	 * as Trace Compass XML (write_xml.c). */
+	struct tj_model model;
+	char *tmfxml;
 };
 
 static const char *const no_subs[] = {NULL};
@@ -332,11 +338,48 @@ static enum tj_status an_finish(void *state, const struct tj_run_stats *stats)
 	return TJ_OK;
 }
 
+/* The loaded analyses as one tj_model carrying their <tmfxml> elements:
+ * their constructs (FSMs, stacks, forcedType...) are Trace Compass's own, so
+ * they go over whole rather than squeezed into the model's vocabulary. */
+static const struct tj_model *an_model(void *state)
+{
+	struct plugin *p = state;
+	if (p->tmfxml || !p->set.n)
+		return p->tmfxml ? &p->model : NULL;
+	size_t len = 0, cap = 0;
+	for (uint32_t i = 0; i < p->set.n; i++) {
+		char *one = wx_analysis(&p->set.v[i]);
+		size_t n = one ? strlen(one) : 0;
+		char *grown = one && len + n + 1 > cap ? realloc(p->tmfxml, cap = (len + n + 1) * 2)
+						       : p->tmfxml;
+		if (!one || !grown) {
+			p->host->error(p->self, "'%s': could not write analysis '%s' as Trace Compass XML",
+				       p->set.v[i].file, p->set.v[i].id);
+			free(one);
+			free(grown ? grown : p->tmfxml);
+			p->tmfxml = NULL;
+			return NULL;
+		}
+		p->tmfxml = grown;
+		memcpy(p->tmfxml + len, one, n + 1);
+		len += n;
+		free(one);
+	}
+	p->model = (struct tj_model){
+		.size = sizeof(p->model),
+		.id = p->set.v[0].id,
+		.label = p->set.v[0].label ? p->set.v[0].label : p->set.v[0].id,
+		.tmfxml = p->tmfxml,
+	};
+	return &p->model;
+}
+
 static void an_fini(void *state)
 {
 	struct plugin *p = state;
 	if (!p)
 		return;
+	free(p->tmfxml);
 	for (uint32_t i = 0; p->engines && i < p->set.n; i++) {
 		struct an_engine *e = &p->engines[i];
 		an_ss_release(&e->ss);
@@ -375,6 +418,7 @@ static struct tj_plugin_desc desc = {
 	.finish = an_finish,
 	.fini = an_fini,
 	.param_help = param_help,
+	.model = an_model,
 };
 
 TJ_EXPORT const struct tj_plugin_desc *tj_plugin_entry(void);
