@@ -16,23 +16,6 @@
 
 #define X(s) ((const xmlChar *)(s))
 
-static int attr(xmlTextWriterPtr w, const char *name, const char *value)
-{
-	return xmlTextWriterWriteAttribute(w, X(name), X(value));
-}
-
-static int empty(xmlTextWriterPtr w, const char *name, const char *k1, const char *v1,
-		 const char *k2, const char *v2)
-{
-	int rc = xmlTextWriterStartElement(w, X(name));
-	if (rc >= 0 && k1)
-		rc = attr(w, k1, v1);
-	if (rc >= 0 && k2)
-		rc = attr(w, k2, v2);
-	if (rc >= 0)
-		rc = xmlTextWriterEndElement(w);
-	return rc;
-}
 
 /* Whether every name of a NULL-terminated list the trace has carries vtid,
  * and whether it has any. */
@@ -71,9 +54,9 @@ static int key_value(xmlTextWriterPtr w, const char *key, int vtid)
 
 static int scenario_attr(xmlTextWriterPtr w, const char *name)
 {
-	int rc = empty(w, "stateAttribute", "type", "constant", "value", "#CurrentScenario");
+	int rc = tcxml_empty(w, "stateAttribute", "type", "constant", "value", "#CurrentScenario");
 	if (rc >= 0)
-		rc = empty(w, "stateAttribute", "type", "constant", "value", name);
+		rc = tcxml_empty(w, "stateAttribute", "type", "constant", "value", name);
 	return rc;
 }
 
@@ -85,7 +68,7 @@ static int write_test(xmlTextWriterPtr w, const char *id, const struct tj_msegme
 		nkeys++;
 	int rc = xmlTextWriterStartElement(w, X("test"));
 	if (rc >= 0)
-		rc = attr(w, "id", id);
+		rc = tcxml_attr(w, "id", id);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("if"));
 	if (rc >= 0 && nkeys > 1)
@@ -96,7 +79,7 @@ static int write_test(xmlTextWriterPtr w, const char *id, const struct tj_msegme
 		if (rc >= 0)
 			rc = xmlTextWriterStartElement(w, X("stateValue"));
 		if (rc >= 0)
-			rc = attr(w, "type", "query");
+			rc = tcxml_attr(w, "type", "query");
 		if (rc >= 0)
 			rc = scenario_attr(w, k);
 		if (rc >= 0)
@@ -141,7 +124,7 @@ static int write_actions(xmlTextWriterPtr w, const char *id, const struct tj_mse
 	snprintf(name, sizeof(name), "%s.begin", id);
 	int rc = xmlTextWriterStartElement(w, X("action"));
 	if (rc >= 0)
-		rc = attr(w, "id", name);
+		rc = tcxml_attr(w, "id", name);
 	for (uint32_t i = 0; rc >= 0 && s->keys && s->keys[i]; i++) {
 		snprintf(k, sizeof(k), "key%u", (unsigned)i);
 		rc = store(w, k, key_value, s->keys[i], vtid);
@@ -155,7 +138,7 @@ static int write_actions(xmlTextWriterPtr w, const char *id, const struct tj_mse
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("action"));
 	if (rc >= 0)
-		rc = attr(w, "id", name);
+		rc = tcxml_attr(w, "id", name);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("segment"));
 	if (rc >= 0)
@@ -165,7 +148,7 @@ static int write_actions(xmlTextWriterPtr w, const char *id, const struct tj_mse
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("stateValue"));
 	if (rc >= 0)
-		rc = attr(w, "type", "query");
+		rc = tcxml_attr(w, "type", "query");
 	if (rc >= 0)
 		rc = scenario_attr(w, "name");
 	for (int i = 0; rc >= 0 && i < 3; i++)
@@ -184,13 +167,13 @@ static int write_actions(xmlTextWriterPtr w, const char *id, const struct tj_mse
 		snprintf(k, sizeof(k), "key%u", (unsigned)i);
 		rc = xmlTextWriterStartElement(w, X("segField"));
 		if (rc >= 0)
-			rc = attr(w, "name", field);
+			rc = tcxml_attr(w, "name", field);
 		if (rc >= 0)
-			rc = attr(w, "type", "long");
+			rc = tcxml_attr(w, "type", "long");
 		if (rc >= 0)
 			rc = xmlTextWriterStartElement(w, X("stateValue"));
 		if (rc >= 0)
-			rc = attr(w, "type", "query");
+			rc = tcxml_attr(w, "type", "query");
 		if (rc >= 0)
 			rc = scenario_attr(w, k);
 		if (rc >= 0)
@@ -212,13 +195,13 @@ static int transitions(struct tcxml *x, xmlTextWriterPtr w, const char *const *e
 			continue;
 		rc = xmlTextWriterStartElement(w, X("transition"));
 		if (rc >= 0)
-			rc = attr(w, "event", *events);
+			rc = tcxml_attr(w, "event", *events);
 		if (rc >= 0 && cond)
-			rc = attr(w, "cond", cond);
+			rc = tcxml_attr(w, "cond", cond);
 		if (rc >= 0)
-			rc = attr(w, "target", target);
+			rc = tcxml_attr(w, "target", target);
 		if (rc >= 0)
-			rc = attr(w, "action", action);
+			rc = tcxml_attr(w, "action", action);
 		if (rc >= 0)
 			rc = xmlTextWriterEndElement(w);
 	}
@@ -233,19 +216,19 @@ static int write_fsm(struct tcxml *x, xmlTextWriterPtr w, const char *id, const 
 	snprintf(test, sizeof(test), "%s.same", id);
 	int rc = xmlTextWriterStartElement(w, X("fsm"));
 	if (rc >= 0)
-		rc = attr(w, "id", id);
+		rc = tcxml_attr(w, "id", id);
 	if (rc >= 0)
-		rc = attr(w, "multiple", "true");
+		rc = tcxml_attr(w, "multiple", "true");
 	if (rc >= 0)
-		rc = attr(w, "initial", "wait_start");
+		rc = tcxml_attr(w, "initial", "wait_start");
 	for (int pass = 0; rc >= 0 && pass < 2; pass++)
 		for (const char *const *e = pass ? s->end : s->start; rc >= 0 && e && *e; e++)
 			if (tcxml_match(x, *e).seen)
-				rc = empty(w, "precondition", "event", *e, NULL, NULL);
+				rc = tcxml_empty(w, "precondition", "event", *e, NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("state"));
 	if (rc >= 0)
-		rc = attr(w, "id", "wait_start");
+		rc = tcxml_attr(w, "id", "wait_start");
 	if (rc >= 0)
 		rc = transitions(x, w, s->start, "wait_end", begin, NULL);
 	if (rc >= 0)
@@ -253,13 +236,13 @@ static int write_fsm(struct tcxml *x, xmlTextWriterPtr w, const char *id, const 
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("state"));
 	if (rc >= 0)
-		rc = attr(w, "id", "wait_end");
+		rc = tcxml_attr(w, "id", "wait_end");
 	if (rc >= 0)
 		rc = transitions(x, w, s->end, "done", end, s->keys && s->keys[0] ? test : NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	if (rc >= 0)
-		rc = empty(w, "final", "id", "done", NULL, NULL);
+		rc = tcxml_empty(w, "final", "id", "done", NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	return rc;
@@ -270,7 +253,7 @@ static int write_current_thread(xmlTextWriterPtr w)
 {
 	int rc = xmlTextWriterStartElement(w, X("action"));
 	if (rc >= 0)
-		rc = attr(w, "id", "tjconv.current_thread");
+		rc = tcxml_attr(w, "id", "tjconv.current_thread");
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("stateChange"));
 	if (rc >= 0)
@@ -287,23 +270,23 @@ static int write_switch_fsm(xmlTextWriterPtr w)
 {
 	int rc = xmlTextWriterStartElement(w, X("fsm"));
 	if (rc >= 0)
-		rc = attr(w, "id", "tjconv.sched_switch");
+		rc = tcxml_attr(w, "id", "tjconv.sched_switch");
 	if (rc >= 0)
-		rc = attr(w, "multiple", "false");
+		rc = tcxml_attr(w, "multiple", "false");
 	if (rc >= 0)
-		rc = empty(w, "precondition", "event", "sched_switch", NULL, NULL);
+		rc = tcxml_empty(w, "precondition", "event", "sched_switch", NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("state"));
 	if (rc >= 0)
-		rc = attr(w, "id", "running");
+		rc = tcxml_attr(w, "id", "running");
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("transition"));
 	if (rc >= 0)
-		rc = attr(w, "event", "sched_switch");
+		rc = tcxml_attr(w, "event", "sched_switch");
 	if (rc >= 0)
-		rc = attr(w, "target", "running");
+		rc = tcxml_attr(w, "target", "running");
 	if (rc >= 0)
-		rc = attr(w, "action", "tjconv.current_thread");
+		rc = tcxml_attr(w, "action", "tjconv.current_thread");
 	for (int i = 0; rc >= 0 && i < 3; i++)
 		rc = xmlTextWriterEndElement(w);
 	return rc;
@@ -340,15 +323,15 @@ int tcxml_write_pattern(struct tcxml *x, xmlTextWriterPtr w, const struct tj_mod
 	snprintf(label, sizeof(label), "%s: latencies", m->label);
 	int rc = xmlTextWriterStartElement(w, X("pattern"));
 	if (rc >= 0)
-		rc = attr(w, "version", "1");
+		rc = tcxml_attr(w, "version", "1");
 	if (rc >= 0)
-		rc = attr(w, "id", id);
+		rc = tcxml_attr(w, "id", id);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("head"));
 	if (rc >= 0)
-		rc = empty(w, "traceType", "id", TCXML_TRACE_TYPE, NULL, NULL);
+		rc = tcxml_empty(w, "traceType", "id", TCXML_TRACE_TYPE, NULL, NULL);
 	if (rc >= 0)
-		rc = empty(w, "label", "value", label, NULL, NULL);
+		rc = tcxml_empty(w, "label", "value", label, NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	if (rc >= 0)

@@ -14,33 +14,16 @@
 
 #define X(s) ((const xmlChar *)(s))
 
-static int attr(xmlTextWriterPtr w, const char *name, const char *value)
-{
-	return xmlTextWriterWriteAttribute(w, X(name), X(value));
-}
-
-static int elem_attrs(xmlTextWriterPtr w, const char *name, const char *k1, const char *v1,
-		      const char *k2, const char *v2)
-{
-	int rc = xmlTextWriterStartElement(w, X(name));
-	if (rc >= 0 && k1)
-		rc = attr(w, k1, v1);
-	if (rc >= 0 && k2)
-		rc = attr(w, k2, v2);
-	if (rc >= 0)
-		rc = xmlTextWriterEndElement(w);
-	return rc;
-}
 
 /* The thread of the event when the trace has no vtid context: the one its
  * CPU runs, as Trace Compass's own XML analyses find it. */
 static int write_cpu_thread(xmlTextWriterPtr w)
 {
-	int rc = elem_attrs(w, "stateAttribute", "type", "constant", "value", "CPUs");
+	int rc = tcxml_empty(w, "stateAttribute", "type", "constant", "value", "CPUs");
 	if (rc >= 0)
-		rc = elem_attrs(w, "stateAttribute", "type", "eventField", "value", "cpu");
+		rc = tcxml_empty(w, "stateAttribute", "type", "eventField", "value", "cpu");
 	if (rc >= 0)
-		rc = elem_attrs(w, "stateAttribute", "type", "constant", "value", "Current_thread");
+		rc = tcxml_empty(w, "stateAttribute", "type", "constant", "value", "Current_thread");
 	return rc;
 }
 
@@ -52,14 +35,14 @@ static int write_segment(xmlTextWriterPtr w, const char *seg, size_t len, int vt
 	memcpy(buf, seg, len);
 	buf[len] = '\0';
 	if (len < 2 || buf[0] != '{' || buf[len - 1] != '}')
-		return elem_attrs(w, "stateAttribute", "type", "constant", "value", buf);
+		return tcxml_empty(w, "stateAttribute", "type", "constant", "value", buf);
 	if (strcmp(buf, TJ_MODEL_THREAD) == 0) {
 		if (vtid)
-			return elem_attrs(w, "stateAttribute", "type", "eventField", "value",
+			return tcxml_empty(w, "stateAttribute", "type", "eventField", "value",
 					  "context._vtid");
 		int rc = xmlTextWriterStartElement(w, X("stateAttribute"));
 		if (rc >= 0)
-			rc = attr(w, "type", "query");
+			rc = tcxml_attr(w, "type", "query");
 		if (rc >= 0)
 			rc = write_cpu_thread(w);
 		if (rc >= 0)
@@ -67,7 +50,7 @@ static int write_segment(xmlTextWriterPtr w, const char *seg, size_t len, int vt
 		return rc;
 	}
 	buf[len - 1] = '\0';
-	return elem_attrs(w, "stateAttribute", "type", "eventField", "value", buf + 1);
+	return tcxml_empty(w, "stateAttribute", "type", "eventField", "value", buf + 1);
 }
 
 int tcxml_write_path(xmlTextWriterPtr w, const char *path, int vtid)
@@ -91,39 +74,39 @@ int tcxml_write_value(xmlTextWriterPtr w, const char *elem, const struct tj_mval
 	case TJ_MV_INT:
 		snprintf(num, sizeof(num), "%lld", (long long)v->i);
 		if (rc >= 0)
-			rc = attr(w, "type", v->i >= INT32_MIN && v->i <= INT32_MAX ? "int" : "long");
+			rc = tcxml_attr(w, "type", v->i >= INT32_MIN && v->i <= INT32_MAX ? "int" : "long");
 		if (rc >= 0)
-			rc = attr(w, "value", num);
+			rc = tcxml_attr(w, "value", num);
 		break;
 	case TJ_MV_STR:
 		if (rc >= 0)
-			rc = attr(w, "type", "string");
+			rc = tcxml_attr(w, "type", "string");
 		if (rc >= 0)
-			rc = attr(w, "value", v->s ? v->s : "");
+			rc = tcxml_attr(w, "value", v->s ? v->s : "");
 		break;
 	case TJ_MV_FIELD:
 		if (rc >= 0)
-			rc = attr(w, "type", "eventField");
+			rc = tcxml_attr(w, "type", "eventField");
 		if (rc >= 0)
-			rc = attr(w, "value", v->s ? v->s : "");
+			rc = tcxml_attr(w, "value", v->s ? v->s : "");
 		break;
 	case TJ_MV_EVENT_NAME:
 		if (rc >= 0)
-			rc = attr(w, "type", "eventName");
+			rc = tcxml_attr(w, "type", "eventName");
 		break;
 	case TJ_MV_QUERY:
 		if (rc >= 0)
-			rc = attr(w, "type", "query");
+			rc = tcxml_attr(w, "type", "query");
 		if (rc >= 0)
 			rc = tcxml_write_path(w, v->s, vtid);
 		break;
 	default:
 		if (rc >= 0)
-			rc = attr(w, "type", "null");
+			rc = tcxml_attr(w, "type", "null");
 		break;
 	}
 	if (rc >= 0 && increment)
-		rc = attr(w, "increment", "true");
+		rc = tcxml_attr(w, "increment", "true");
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	return rc;
@@ -134,7 +117,7 @@ static int write_condition(xmlTextWriterPtr w, const struct tj_mcond *c, int vti
 	static const char *const ops[] = {"eq", "ne", "lt", "le", "gt", "ge"};
 	int rc = xmlTextWriterStartElement(w, X("condition"));
 	if (rc >= 0 && c->op != TJ_MC_EQ)
-		rc = attr(w, "operator", c->op < 6 ? ops[c->op] : "eq");
+		rc = tcxml_attr(w, "operator", c->op < 6 ? ops[c->op] : "eq");
 	if (rc >= 0)
 		rc = tcxml_write_value(w, "stateValue", &c->a, vtid, 0);
 	if (rc >= 0)
@@ -199,7 +182,7 @@ static int write_handler(xmlTextWriterPtr w, const struct tj_mhandler *h, const 
 {
 	int rc = xmlTextWriterStartElement(w, X("eventHandler"));
 	if (rc >= 0)
-		rc = attr(w, "eventName", event);
+		rc = tcxml_attr(w, "eventName", event);
 	for (uint32_t i = 0; rc >= 0 && i < h->nchanges;) {
 		/* A change and the else-ifs that follow it are one stateChange. */
 		uint32_t n = 1;
@@ -227,11 +210,11 @@ static int write_defined_values(xmlTextWriterPtr w, const struct tj_model *m)
 		snprintf(num, sizeof(num), "%lld", (long long)s->value);
 		rc = xmlTextWriterStartElement(w, X("definedValue"));
 		if (rc >= 0)
-			rc = attr(w, "name", s->name);
+			rc = tcxml_attr(w, "name", s->name);
 		if (rc >= 0)
-			rc = attr(w, "value", num);
+			rc = tcxml_attr(w, "value", num);
 		if (rc >= 0 && s->color)
-			rc = attr(w, "color", s->color);
+			rc = tcxml_attr(w, "color", s->color);
 		if (rc >= 0)
 			rc = xmlTextWriterEndElement(w);
 	}
@@ -242,9 +225,9 @@ static int write_head(xmlTextWriterPtr w, const char *analysis, const char *labe
 {
 	int rc = xmlTextWriterStartElement(w, X("head"));
 	if (rc >= 0)
-		rc = elem_attrs(w, "analysis", "id", analysis, NULL, NULL);
+		rc = tcxml_empty(w, "analysis", "id", analysis, NULL, NULL);
 	if (rc >= 0)
-		rc = elem_attrs(w, "label", "value", label, NULL, NULL);
+		rc = tcxml_empty(w, "label", "value", label, NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	return rc;
@@ -257,7 +240,7 @@ static int write_view(xmlTextWriterPtr w, const struct tj_model *m, const struct
 	snprintf(id, sizeof(id), "%s.%s", m->id, v->id);
 	int rc = xmlTextWriterStartElement(w, X(xy ? "xyView" : "timeGraphView"));
 	if (rc >= 0)
-		rc = attr(w, "id", id);
+		rc = tcxml_attr(w, "id", id);
 	if (rc >= 0)
 		rc = write_head(w, m->id, v->label);
 	if (rc >= 0 && !xy && (v->flags & TJ_MVIEW_STATES))
@@ -265,14 +248,14 @@ static int write_view(xmlTextWriterPtr w, const struct tj_model *m, const struct
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("entry"));
 	if (rc >= 0)
-		rc = attr(w, "path", v->path);
+		rc = tcxml_attr(w, "path", v->path);
 	if (rc >= 0 && xy && (v->flags & TJ_MVIEW_DELTA))
-		rc = attr(w, "displayType", "delta");
+		rc = tcxml_attr(w, "displayType", "delta");
 	if (rc >= 0)
-		rc = v->display ? elem_attrs(w, "display", "type", "constant", "value", v->display)
-				: elem_attrs(w, "display", "type", "self", NULL, NULL);
+		rc = v->display ? tcxml_empty(w, "display", "type", "constant", "value", v->display)
+				: tcxml_empty(w, "display", "type", "self", NULL, NULL);
 	if (rc >= 0 && !xy)
-		rc = elem_attrs(w, "name", "type", "self", NULL, NULL);
+		rc = tcxml_empty(w, "name", "type", "self", NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w); /* entry */
 	if (rc >= 0)
@@ -296,15 +279,15 @@ int tcxml_write_provider(struct tcxml *x, xmlTextWriterPtr w, const struct tj_mo
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("stateProvider"));
 	if (rc >= 0)
-		rc = attr(w, "id", m->id);
+		rc = tcxml_attr(w, "id", m->id);
 	if (rc >= 0)
-		rc = attr(w, "version", "1");
+		rc = tcxml_attr(w, "version", "1");
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, X("head"));
 	if (rc >= 0)
-		rc = elem_attrs(w, "traceType", "id", TCXML_TRACE_TYPE, NULL, NULL);
+		rc = tcxml_empty(w, "traceType", "id", TCXML_TRACE_TYPE, NULL, NULL);
 	if (rc >= 0)
-		rc = elem_attrs(w, "label", "value", m->label, NULL, NULL);
+		rc = tcxml_empty(w, "label", "value", m->label, NULL, NULL);
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	if (rc >= 0)

@@ -20,6 +20,24 @@
 
 #define X(s) ((const xmlChar *)(s))
 
+int tcxml_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	return xmlTextWriterWriteAttribute(w, X(name), X(value));
+}
+
+int tcxml_empty(xmlTextWriterPtr w, const char *name, const char *k1, const char *v1,
+		const char *k2, const char *v2)
+{
+	int rc = xmlTextWriterStartElement(w, X(name));
+	if (rc >= 0 && k1)
+		rc = tcxml_attr(w, k1, v1);
+	if (rc >= 0 && k2)
+		rc = tcxml_attr(w, k2, v2);
+	if (rc >= 0)
+		rc = xmlTextWriterEndElement(w);
+	return rc;
+}
+
 struct tcxml_match tcxml_match(const struct tcxml *x, const char *pattern)
 {
 	struct tcxml_match m = {0, 1};

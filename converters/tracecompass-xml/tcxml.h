@@ -43,6 +43,11 @@ struct tcxml_match tcxml_match(const struct tcxml *x, const char *pattern);
 /* Each returns < 0 when the writer failed. */
 /* A path template as <stateAttribute> elements; `vtid`: the event's thread
  * is its context._vtid, else CPUs/{cpu}/Current_thread. */
+/* An attribute; an element with up to two attributes and nothing inside
+ * (k2 or both keys NULL for fewer).  libxml2's status: < 0 on failure. */
+int tcxml_attr(xmlTextWriterPtr w, const char *name, const char *value);
+int tcxml_empty(xmlTextWriterPtr w, const char *name, const char *k1, const char *v1,
+		const char *k2, const char *v2);
 int tcxml_write_path(xmlTextWriterPtr w, const char *path, int vtid);
 /* <stateValue> (element name `elem`) for a model value. */
 int tcxml_write_value(xmlTextWriterPtr w, const char *elem, const struct tj_mvalue *v, int vtid,
