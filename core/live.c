@@ -41,6 +41,25 @@ int tj_live_is_url(const char *input)
 	return input && scheme_len(input) > 0;
 }
 
+int tj_live_join_urls(char **out, int n, char *const *urls)
+{
+	struct tj_sbuf all = {0};
+	for (int i = 0; i < n; i++) {
+		if (!tj_live_is_url(urls[i]) || strchr(urls[i], ' ')) {
+			tj_error_append("unexpected argument '%s' (several inputs must all be live "
+					"session URLs, net://...)", urls[i]);
+			tj_sbuf_release(&all);
+			return TJ_EINVAL;
+		}
+		tj_sbuf_printf(&all, "%s%s", i ? " " : "", urls[i]);
+	}
+	if (!all.data)
+		return TJ_ENOMEM;
+	free(*out);
+	*out = all.data; /* the buffer's string, handed over */
+	return TJ_OK;
+}
+
 /* One live URL split: relay ("net://HOST:PORT"), target host, session. */
 struct live_url {
 	char relay[512];

@@ -17,6 +17,10 @@ struct tj_reader;
 /* input names live sessions: "net://", "net4://" or "net6://" URLs, several
  * separated by one space (main.c joins the arguments so). */
 int tj_live_is_url(const char *input);
+/* Several live sessions at once (merged in time): *out = the URLs, space
+ * separated, as tj_live_open_sources reads them; TJ_EINVAL (cause appended)
+ * when one is not a live URL. */
+int tj_live_join_urls(char **out, int n, char *const *urls);
 /* input is a relay alone (no /host/HOSTNAME/SESSION): list its sessions. */
 int tj_live_is_relay_only(const char *input);
 /* tjconv net://HOST[:PORT]: print the sessions the relay offers, one per

@@ -193,25 +193,6 @@ static int set_string(char **dst, const char *v)
 
 /* Returns TJ_OK, TJ_EINVAL (usage, cause appended), or 1 when help/version
  * was printed. */
-/* Several live sessions at once (merged in time): the URLs, space
- * separated, as live.c reads them. */
-static int join_live_urls(struct tj_options *o, int n, char **urls)
-{
-	struct tj_sbuf all = {0};
-	for (int i = 0; i < n; i++) {
-		if (!tj_live_is_url(urls[i]) || strchr(urls[i], ' ')) {
-			tj_error_append("unexpected argument '%s' (several inputs must all be live "
-					"session URLs, net://...)", urls[i]);
-			tj_sbuf_release(&all);
-			return TJ_EINVAL;
-		}
-		tj_sbuf_printf(&all, "%s%s", i ? " " : "", urls[i]);
-	}
-	int rc = all.data ? set_string(&o->input, all.data) : TJ_ENOMEM;
-	tj_sbuf_release(&all);
-	return rc;
-}
-
 static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plugins)
 {
 	int c, rc = TJ_OK, verbose_seen = 0;
@@ -408,7 +389,7 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 		return TJ_EINVAL;
 	}
 	if (optind + 1 < argc && tj_live_is_url(argv[optind]))
-		return join_live_urls(o, argc - optind, argv + optind);
+		return tj_live_join_urls(&o->input, argc - optind, argv + optind);
 	if (optind + 1 < argc) {
 		tj_error_append("unexpected argument '%s' (one trace directory at a time)",
 				argv[optind + 1]);
