@@ -202,6 +202,15 @@ static enum tj_status host_write(struct tj_plugin *self, const void *data, size_
 	return (enum tj_status)tj_output_write(run->out, data, len);
 }
 
+static void host_summary(struct tj_plugin *self, const char *fmt, ...)
+{
+	(void)self;
+	va_list ap;
+	va_start(ap, fmt);
+	tj_vlog_summary(fmt, ap);
+	va_end(ap);
+}
+
 static uint32_t host_models(struct tj_plugin *self, const struct tj_model *const **out)
 {
 	struct tj_run *run = run_of(self);
@@ -257,6 +266,7 @@ static const struct tj_host host_table = {
 	.emit = host_emit,
 	.write = host_write,
 	.models = host_models,
+	.summary = host_summary,
 };
 
 const struct tj_host *tj_host_table(void)

@@ -53,6 +53,21 @@ void tj_log(enum tj_log_level level, const char *who, const char *fmt, ...)
 	va_end(ap);
 }
 
+void tj_vlog_summary(const char *fmt, va_list ap)
+{
+	fflush(stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void tj_log_summary(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tj_vlog_summary(fmt, ap);
+	va_end(ap);
+}
+
 void tj_log_more(enum tj_log_level level, const char *fmt, ...)
 {
 	va_list ap;

@@ -20,5 +20,9 @@ void tj_vlog(enum tj_log_level level, const char *who, const char *fmt, va_list 
 /* A continuation line of the previous message ("tjconv:   ..."), shown
  * under the same rule as level. */
 void tj_log_more(enum tj_log_level level, const char *fmt, ...) TJ_PRINTF(2, 3);
+/* A --summary line scripts read ("sync: ...", "capture: ..."): exactly as
+ * given, no prefix, whatever the log level. */
+void tj_vlog_summary(const char *fmt, va_list ap);
+void tj_log_summary(const char *fmt, ...) TJ_PRINTF(1, 2);
 
 #endif

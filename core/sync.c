@@ -418,7 +418,7 @@ static void report(const struct tj_sync *s, const struct tj_clock_xform *hx, con
 		/* --summary: the line a script reads, exactly, like the capture:
 		 * line of --pcap; otherwise a notice like any other */
 		if (verbose)
-			fprintf(stderr, "%s\n", line);
+			tj_log_summary("%s", line);
 		else
 			tj_log(TJ_LOG_NOTICE, NULL, "%s", line);
 		/* The offset above is at the epoch, where a slope error of 1e-9

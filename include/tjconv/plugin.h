@@ -72,7 +72,8 @@
  *  - tj_plugin_desc.record_categories: an exporter names the record
  *    categories it renders, so the others cost it nothing;
  *  - tj_record.trace: which trace (host) a record belongs to, filled in by
- *    the host from the event being dispatched when the emitter leaves it 0.
+ *    the host from the event being dispatched when the emitter leaves it 0;
+ *  - tj_host.summary: the unprefixed --summary lines scripts read.
  */
 #ifndef TJCONV_PLUGIN_H
 #define TJCONV_PLUGIN_H
@@ -403,6 +404,10 @@ struct tj_host {
 	 * after their begin and, in finish, after theirs (values the trace
 	 * showed); *out is borrowed for the callback.  Returns how many. */
 	uint32_t (*models)(struct tj_plugin *self, const struct tj_model *const **out);
+	/* A --summary line a script reads: on stderr exactly as given (no
+	 * prefix, one line), whatever -q says, e.g. "capture: 12/12 packets
+	 * matched, ...".  Call it only when asked for a summary. */
+	void (*summary)(struct tj_plugin *self, const char *fmt, ...) TJ_PRINTF(2, 3);
 };
 
 /*

@@ -340,14 +340,14 @@ void pc_summary_line(struct pk *p)
 		off = c->offset;
 	if (p->summary) {
 		/* the line scripts read, last on stderr and without a prefix */
-		fflush(stderr);
 		if (c->st.matched)
-			fprintf(stderr, "capture: %llu/%llu packets matched, clock offset %+.1f us "
-					"(spread %.1f us)\n",
-				(unsigned long long)c->st.matched, (unsigned long long)c->st.captured,
-				(double)off / 1e3, (double)spread / 1e3);
+			p->host->summary(p->self, "capture: %llu/%llu packets matched, clock offset "
+						  "%+.1f us (spread %.1f us)",
+					 (unsigned long long)c->st.matched,
+					 (unsigned long long)c->st.captured, (double)off / 1e3,
+					 (double)spread / 1e3);
 		else
-			fprintf(stderr, "capture: 0/%llu packets matched, clock offset unknown\n",
-				(unsigned long long)c->st.captured);
+			p->host->summary(p->self, "capture: 0/%llu packets matched, clock offset unknown",
+					 (unsigned long long)c->st.captured);
 	}
 }
