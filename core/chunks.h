@@ -22,6 +22,14 @@ int tj_chunks_open(struct tj_reader *r);
  * while following), < 0 on error. */
 int tj_chunks_next(struct tj_reader *r);
 void tj_chunks_free(struct tj_reader *r);
+/* reader_open.c, traces found and r->ctf_plugin set: when the traces
+ * follow each other in time (trace_ranges.h), read them group by group like
+ * chunks (the first group's graph built, the others' environment read): 1;
+ * 0 when they do not (or a range is unknown): build the graph as usual. */
+int tj_chunks_try_groups(struct tj_reader *r);
+/* After --sync's clock transforms are set: group again by the times the
+ * merge will see (the first group's graph, not yet run, is rebuilt). */
+int tj_chunks_regroup(struct tj_reader *r);
 /* Before tj_reader_run: wait for new chunks instead of ending. */
 void tj_reader_set_follow(struct tj_reader *r, int follow);
 

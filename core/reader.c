@@ -373,7 +373,8 @@ int tj_reader_set_clock_xforms(struct tj_reader *r, const struct tj_clock_xform 
 		return TJ_ENOMEM;
 	memcpy(r->xf, xf, n * sizeof(*xf));
 	r->streams.xf = r->xf;
-	return TJ_OK;
+	/* a collection read group by group: by the times the merge will see */
+	return tj_chunks_regroup(r);
 }
 
 int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
