@@ -46,6 +46,7 @@ struct tj_chunks {
 	size_t *starts;
 	size_t ngroups, next_group;
 	struct tj_trace_range *ranges; /* by trace, as read (before --sync) */
+	const bt_trace_class **tcs;    /* by trace: the probed ones' metadata */
 };
 
 int tj_chunks_wanted(const char *path)
@@ -451,6 +452,9 @@ void tj_chunks_free(struct tj_reader *r)
 	for (size_t i = 0; i < k->nkept; i++)
 		bt_stream_class_put_ref(k->kept[i]);
 	free(k->kept);
+	for (size_t i = 0; k->tcs && i < r->ntraces; i++)
+		bt_trace_class_put_ref(k->tcs[i]);
+	free(k->tcs);
 	free(k->starts);
 	free(k->ranges);
 	for (size_t i = 0; i < k->nrel; i++)
@@ -491,7 +495,7 @@ static int make_groups(struct tj_reader *r, struct tj_chunks *k)
 	k->next_group = 0;
 	int rc = TJ_OK;
 	for (size_t i = k->ngroups > 1 ? k->starts[1] : r->ntraces; rc == TJ_OK && i < r->ntraces; i++)
-		rc = tj_trace_probe_env(r->ctf_plugin, r->traces[i].path, i, &r->traces[i]);
+		rc = tj_trace_probe_env(r->ctf_plugin, r->traces[i].path, i, &r->traces[i], &k->tcs[i]);
 	return rc;
 }
 
@@ -526,6 +530,8 @@ int tj_chunks_try_groups(struct tj_reader *r)
 	k->starts = starts;
 	k->ranges = ranges;
 	r->chunks = k;
+	if (!(k->tcs = calloc(r->ntraces, sizeof(*k->tcs))))
+		return TJ_ENOMEM;
 	int rc = make_groups(r, k);
 	if (rc == TJ_OK)
 		rc = open_group(r);
@@ -545,4 +551,10 @@ int tj_chunks_regroup(struct tj_reader *r)
 	if (rc == TJ_OK)
 		rc = open_group(r);
 	return rc;
+}
+
+const bt_trace_class *tj_chunks_borrow_trace_class(const struct tj_reader *r, uint32_t ti)
+{
+	const struct tj_chunks *k = r->chunks;
+	return k && k->tcs && ti < r->ntraces ? k->tcs[ti] : NULL;
 }

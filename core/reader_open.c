@@ -108,24 +108,13 @@ int tj_reader_open(struct tj_reader **out, const char *path)
 	return tj_reader_open_jobs(out, path, 1);
 }
 
-static int open_reader(struct tj_reader **out, const char *path, uint32_t jobs,
-		       unsigned salvage_flags, int may_group);
-
-/* The second readers (--sync's, --jobs' lookahead) read a collection all
- * at once: they look at every trace from the start. */
 int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs)
 {
-	return open_reader(out, path, jobs, TJ_SALVAGE_QUIET, 0);
+	return tj_reader_open_salvage(out, path, jobs, TJ_SALVAGE_QUIET);
 }
 
 int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jobs,
 			   unsigned salvage_flags)
-{
-	return open_reader(out, path, jobs, salvage_flags, 1);
-}
-
-static int open_reader(struct tj_reader **out, const char *path, uint32_t jobs,
-		       unsigned salvage_flags, int may_group)
 {
 	struct tj_strvec dirs = {0};
 	struct tj_reader *r = calloc(1, sizeof(*r));
@@ -184,7 +173,7 @@ static int open_reader(struct tj_reader **out, const char *path, uint32_t jobs,
 	rc = tj_graph_find_ctf(&r->ctf_plugin);
 	if (rc)
 		goto fail;
-	if (may_group && !r->salvage) {
+	if (!r->salvage) {
 		/* traces that follow each other in time: one group at a time,
 		 * on this thread (chunks.c) */
 		rc = tj_chunks_try_groups(r);

@@ -109,6 +109,7 @@ size_t tj_trace_groups_split(const struct tj_trace_range *rg, size_t n, size_t *
 struct probe {
 	bt_message_iterator *it;
 	struct tj_trace_slot *slot;
+	const bt_trace_class **tc;
 };
 
 static bt_message_iterator **probe_slot(void *ud, uint32_t port)
@@ -126,18 +127,24 @@ static int probe_consume(void *ud)
 	if (bt_message_iterator_next(p->it, &msgs, &count) != BT_MESSAGE_ITERATOR_NEXT_STATUS_OK)
 		return TJ_SINK_END; /* the run will say what is wrong with it */
 	for (uint64_t i = 0; i < count; i++) {
-		if (bt_message_get_type(msgs[i]) == BT_MESSAGE_TYPE_STREAM_BEGINNING)
-			tj_trace_slot_fill_env(p->slot, bt_stream_borrow_trace_const(
-				bt_message_stream_beginning_borrow_stream_const(msgs[i])));
+		if (bt_message_get_type(msgs[i]) == BT_MESSAGE_TYPE_STREAM_BEGINNING) {
+			const bt_trace *t = bt_stream_borrow_trace_const(
+				bt_message_stream_beginning_borrow_stream_const(msgs[i]));
+			tj_trace_slot_fill_env(p->slot, t);
+			if (!*p->tc) {
+				*p->tc = bt_trace_borrow_class_const(t);
+				bt_trace_class_get_ref(*p->tc);
+			}
+		}
 		bt_message_put_ref(msgs[i]);
 	}
 	return TJ_SINK_END;
 }
 
 int tj_trace_probe_env(const bt_plugin *ctf, const char *trace_dir, size_t ti,
-		       struct tj_trace_slot *slot)
+		       struct tj_trace_slot *slot, const bt_trace_class **tc)
 {
-	struct probe p = {.slot = slot};
+	struct probe p = {.slot = slot, .tc = tc};
 	struct tj_sink_ops ops = {.ud = &p, .nports = 1, .iterator_slot = probe_slot,
 				  .consume = probe_consume};
 	const bt_component_source *src;

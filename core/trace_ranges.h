@@ -42,9 +42,11 @@ size_t tj_trace_groups_split(const struct tj_trace_range *rg, size_t n, size_t *
  * What the plugins learn of a trace before the run (its environment and
  * stream count, tj_trace_desc) without keeping it open: a graph of its own
  * reads the first message of its first stream, then goes.  ti names the
- * component.  Errors name the trace.
+ * component.  *tc (when NULL) gets a reference to the trace's class: the
+ * metadata, which the reader keeps to say what the trace declares before
+ * it is opened (tj_reader_trace_declares).  Errors name the trace.
  */
 int tj_trace_probe_env(const bt_plugin *ctf, const char *trace_dir, size_t ti,
-		       struct tj_trace_slot *slot);
+		       struct tj_trace_slot *slot, const bt_trace_class **tc);
 
 #endif
