@@ -308,6 +308,11 @@ static int open_group(struct tj_reader *r)
 			dirs.v[i - first] = r->traces[i].path;
 			li[i - first] = (int64_t)i;
 			r->traces[i].desc.nstreams = 0;
+			/* the graph's own metadata serves from now on: one copy kept */
+			if (k->tcs) {
+				bt_trace_class_put_ref(k->tcs[i]);
+				k->tcs[i] = NULL;
+			}
 		}
 		rc = open_traces(r, dirs, li);
 	}
