@@ -46,7 +46,7 @@ struct tj_chunks {
 	size_t *starts;
 	size_t ngroups, next_group;
 	struct tj_trace_range *ranges; /* by trace, as read (before --sync) */
-	const bt_trace_class **tcs;    /* by trace: the probed ones' metadata */
+	struct tj_trace_decl *decls;   /* by trace: what the probed ones declare */
 };
 
 int tj_chunks_wanted(const char *path)
@@ -308,11 +308,9 @@ static int open_group(struct tj_reader *r)
 			dirs.v[i - first] = r->traces[i].path;
 			li[i - first] = (int64_t)i;
 			r->traces[i].desc.nstreams = 0;
-			/* the graph's own metadata serves from now on: one copy kept */
-			if (k->tcs) {
-				bt_trace_class_put_ref(k->tcs[i]);
-				k->tcs[i] = NULL;
-			}
+			/* the graph's own metadata serves from now on */
+			if (k->decls)
+				tj_trace_decl_release(&k->decls[i]);
 		}
 		rc = open_traces(r, dirs, li);
 	}
@@ -457,9 +455,9 @@ void tj_chunks_free(struct tj_reader *r)
 	for (size_t i = 0; i < k->nkept; i++)
 		bt_stream_class_put_ref(k->kept[i]);
 	free(k->kept);
-	for (size_t i = 0; k->tcs && i < r->ntraces; i++)
-		bt_trace_class_put_ref(k->tcs[i]);
-	free(k->tcs);
+	for (size_t i = 0; k->decls && i < r->ntraces; i++)
+		tj_trace_decl_release(&k->decls[i]);
+	free(k->decls);
 	free(k->starts);
 	free(k->ranges);
 	for (size_t i = 0; i < k->nrel; i++)
@@ -500,7 +498,7 @@ static int make_groups(struct tj_reader *r, struct tj_chunks *k)
 	k->next_group = 0;
 	int rc = TJ_OK;
 	for (size_t i = k->ngroups > 1 ? k->starts[1] : r->ntraces; rc == TJ_OK && i < r->ntraces; i++)
-		rc = tj_trace_probe_env(r->ctf_plugin, r->traces[i].path, i, &r->traces[i], &k->tcs[i]);
+		rc = tj_trace_probe_env(r->ctf_plugin, r->traces[i].path, i, &r->traces[i], &k->decls[i]);
 	return rc;
 }
 
@@ -535,7 +533,7 @@ int tj_chunks_try_groups(struct tj_reader *r)
 	k->starts = starts;
 	k->ranges = ranges;
 	r->chunks = k;
-	if (!(k->tcs = calloc(r->ntraces, sizeof(*k->tcs))))
+	if (!(k->decls = calloc(r->ntraces, sizeof(*k->decls))))
 		return TJ_ENOMEM;
 	int rc = make_groups(r, k);
 	if (rc == TJ_OK)
@@ -558,8 +556,8 @@ int tj_chunks_regroup(struct tj_reader *r)
 	return rc;
 }
 
-const bt_trace_class *tj_chunks_borrow_trace_class(const struct tj_reader *r, uint32_t ti)
+const struct tj_trace_decl *tj_chunks_borrow_decl(const struct tj_reader *r, uint32_t ti)
 {
 	const struct tj_chunks *k = r->chunks;
-	return k && k->tcs && ti < r->ntraces ? k->tcs[ti] : NULL;
+	return k && k->decls && ti < r->ntraces && k->decls[ti].known ? &k->decls[ti] : NULL;
 }

@@ -10,9 +10,11 @@
 #ifndef TJ_CORE_CHUNKS_H
 #define TJ_CORE_CHUNKS_H
 
-#include <babeltrace2/babeltrace.h>
+
+#include <stdint.h>
 
 struct tj_reader;
+struct tj_trace_decl;
 
 /* path is a folder holding an archives/ folder. */
 int tj_chunks_wanted(const char *path);
@@ -32,8 +34,8 @@ int tj_chunks_try_groups(struct tj_reader *r);
 /* After --sync's clock transforms are set: group again by the times the
  * merge will see (the first group's graph, not yet run, is rebuilt). */
 int tj_chunks_regroup(struct tj_reader *r);
-/* A collection's trace ti not read at start: its metadata (NULL: none). */
-const bt_trace_class *tj_chunks_borrow_trace_class(const struct tj_reader *r, uint32_t ti);
+/* A collection's trace ti not opened yet: what it declares (NULL: none). */
+const struct tj_trace_decl *tj_chunks_borrow_decl(const struct tj_reader *r, uint32_t ti);
 /* Before tj_reader_run: wait for new chunks instead of ending. */
 void tj_reader_set_follow(struct tj_reader *r, int follow);
 

@@ -21,6 +21,7 @@
 #include "live.h"
 #include "reader_impl.h"
 #include "signals.h"
+#include "trace_ranges.h"
 
 /* ------------------------------------------------------------------ */
 /* pulling and merging                                                 */
@@ -390,63 +391,48 @@ static int sclass_declares(const bt_stream_class *sc, const char *const *names)
 	return 0;
 }
 
-static int sclass_clock_uuid(const bt_stream_class *sc, char *buf, size_t cap)
-{
-	const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(sc);
-	bt_uuid u = cc ? bt_clock_class_get_uuid(cc) : NULL;
-	if (!u)
-		return 0;
-	snprintf(buf, cap, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-		 u[13], u[14], u[15]);
-	return 1;
-}
-
-/* What trace i declares, stream class by stream class: those met, or for a
- * trace of a collection not read yet (chunks.c) its metadata's. */
-static int trace_sclasses_any(const struct tj_reader *r, uint32_t trace_index,
-			      int (*fn)(const bt_stream_class *sc, const void *a, char *buf, size_t cap),
-			      const void *a, char *buf, size_t cap)
-{
-	const bt_trace_class *tc = tj_chunks_borrow_trace_class(r, trace_index);
-	if (tc) {
-		uint64_t n = bt_trace_class_get_stream_class_count(tc);
-		for (uint64_t i = 0; i < n; i++)
-			if (fn(bt_trace_class_borrow_stream_class_by_index_const(tc, i), a, buf, cap))
-				return 1;
-		return 0;
-	}
-	const struct tj_classes *c = &r->streams.classes;
-	for (size_t i = 0; i < c->nscs; i++)
-		if (c->scs[i]->trace_index == trace_index && c->scs[i]->bt &&
-		    fn(c->scs[i]->bt, a, buf, cap))
-			return 1;
-	return 0;
-}
-
-static int declares_fn(const bt_stream_class *sc, const void *a, char *buf, size_t cap)
-{
-	(void)buf;
-	(void)cap;
-	return sclass_declares(sc, a);
-}
-
-static int uuid_fn(const bt_stream_class *sc, const void *a, char *buf, size_t cap)
-{
-	(void)a;
-	return sclass_clock_uuid(sc, buf, cap);
-}
-
 int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
 			     const char *const *names)
 {
-	return trace_sclasses_any(r, trace_index, declares_fn, names, NULL, 0);
+	/* a trace of a collection not opened yet: what its probe copied */
+	const struct tj_trace_decl *d = tj_chunks_borrow_decl(r, trace_index);
+	for (size_t i = 0; d && i < d->names.n; i++)
+		for (const char *const *w = names; *w; w++)
+			if (strcmp(d->names.v[i], *w) == 0)
+				return 1;
+	if (d)
+		return 0;
+	const struct tj_classes *c = &r->streams.classes;
+	for (size_t i = 0; i < c->nscs; i++)
+		if (c->scs[i]->trace_index == trace_index && c->scs[i]->bt &&
+		    sclass_declares(c->scs[i]->bt, names))
+			return 1;
+	return 0;
 }
 
 int tj_reader_trace_clock_uuid(const struct tj_reader *r, uint32_t trace_index, char *buf,
 			       size_t cap)
 {
-	return trace_sclasses_any(r, trace_index, uuid_fn, NULL, buf, cap);
+	const struct tj_trace_decl *d = tj_chunks_borrow_decl(r, trace_index);
+	if (d) {
+		snprintf(buf, cap, "%s", d->clock_uuid);
+		return d->clock_uuid[0] != 0;
+	}
+	const struct tj_classes *c = &r->streams.classes;
+	for (size_t i = 0; i < c->nscs; i++) {
+		if (c->scs[i]->trace_index != trace_index || !c->scs[i]->bt)
+			continue;
+		const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(c->scs[i]->bt);
+		bt_uuid u = cc ? bt_clock_class_get_uuid(cc) : NULL;
+		if (!u)
+			continue;
+		snprintf(buf, cap,
+			 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+			 u[13], u[14], u[15]);
+		return 1;
+	}
+	return 0;
 }
 
 int tj_reader_start(struct tj_reader *r)

@@ -3,6 +3,7 @@
  * trace_ranges.h).  The ranges come from libbabeltrace2's ctf.fs itself (the
  * packet index it builds anyway), so no second reader of packet headers.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,8 +110,41 @@ size_t tj_trace_groups_split(const struct tj_trace_range *rg, size_t n, size_t *
 struct probe {
 	bt_message_iterator *it;
 	struct tj_trace_slot *slot;
-	const bt_trace_class **tc;
+	struct tj_trace_decl *decl;
+	int rc;
 };
+
+void tj_trace_decl_release(struct tj_trace_decl *d)
+{
+	tj_strvec_release(&d->names);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The copy of what trace class tc declares. */
+static int decl_fill(struct tj_trace_decl *d, const bt_trace_class *tc)
+{
+	tj_trace_decl_release(d);
+	uint64_t n = bt_trace_class_get_stream_class_count(tc);
+	for (uint64_t i = 0; i < n; i++) {
+		const bt_stream_class *sc = bt_trace_class_borrow_stream_class_by_index_const(tc, i);
+		uint64_t ne = bt_stream_class_get_event_class_count(sc);
+		for (uint64_t j = 0; j < ne; j++) {
+			const char *name =
+				bt_event_class_get_name(bt_stream_class_borrow_event_class_by_index_const(sc, j));
+			if (name && tj_strvec_push(&d->names, name))
+				return TJ_ENOMEM;
+		}
+		const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(sc);
+		bt_uuid u = cc ? bt_clock_class_get_uuid(cc) : NULL;
+		if (u && !d->clock_uuid[0])
+			snprintf(d->clock_uuid, sizeof(d->clock_uuid),
+				 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+				 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+				 u[12], u[13], u[14], u[15]);
+	}
+	d->known = 1;
+	return TJ_OK;
+}
 
 static bt_message_iterator **probe_slot(void *ud, uint32_t port)
 {
@@ -131,10 +165,8 @@ static int probe_consume(void *ud)
 			const bt_trace *t = bt_stream_borrow_trace_const(
 				bt_message_stream_beginning_borrow_stream_const(msgs[i]));
 			tj_trace_slot_fill_env(p->slot, t);
-			if (!*p->tc) {
-				*p->tc = bt_trace_borrow_class_const(t);
-				bt_trace_class_get_ref(*p->tc);
-			}
+			if (!p->decl->known && !p->rc)
+				p->rc = decl_fill(p->decl, bt_trace_borrow_class_const(t));
 		}
 		bt_message_put_ref(msgs[i]);
 	}
@@ -142,9 +174,9 @@ static int probe_consume(void *ud)
 }
 
 int tj_trace_probe_env(const bt_plugin *ctf, const char *trace_dir, size_t ti,
-		       struct tj_trace_slot *slot, const bt_trace_class **tc)
+		       struct tj_trace_slot *slot, struct tj_trace_decl *decl)
 {
-	struct probe p = {.slot = slot, .tc = tc};
+	struct probe p = {.slot = slot, .decl = decl};
 	struct tj_sink_ops ops = {.ud = &p, .nports = 1, .iterator_slot = probe_slot,
 				  .consume = probe_consume};
 	const bt_component_source *src;
@@ -172,5 +204,5 @@ int tj_trace_probe_env(const bt_plugin *ctf, const char *trace_dir, size_t ti,
 	}
 	bt_message_iterator_put_ref(p.it);
 	bt_graph_put_ref(g);
-	return rc;
+	return rc ? rc : p.rc;
 }

@@ -15,6 +15,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "classes.h"
+#include "strvec.h"
 
 /* A trace's first and last time (ns from origin, packet bounds). */
 struct tj_trace_range {
@@ -38,15 +39,24 @@ int tj_trace_range_query(const bt_plugin *ctf, const char *trace_dir, struct tj_
  */
 size_t tj_trace_groups_split(const struct tj_trace_range *rg, size_t n, size_t *starts);
 
+/* What a trace not read yet declares, for tj_reader_trace_declares and
+ * tj_reader_trace_clock_uuid (--sync's hosts): its event class names and
+ * its clock's uuid, copied, so that its metadata need not stay. */
+struct tj_trace_decl {
+	int known;
+	struct tj_strvec names;
+	char clock_uuid[40]; /* "" when its clocks have none */
+};
+
+void tj_trace_decl_release(struct tj_trace_decl *d);
+
 /*
  * What the plugins learn of a trace before the run (its environment and
  * stream count, tj_trace_desc) without keeping it open: a graph of its own
  * reads the first message of its first stream, then goes.  ti names the
- * component.  *tc (when NULL) gets a reference to the trace's class: the
- * metadata, which the reader keeps to say what the trace declares before
- * it is opened (tj_reader_trace_declares).  Errors name the trace.
+ * component.  decl gets what the trace declares.  Errors name the trace.
  */
 int tj_trace_probe_env(const bt_plugin *ctf, const char *trace_dir, size_t ti,
-		       struct tj_trace_slot *slot, const bt_trace_class **tc);
+		       struct tj_trace_slot *slot, struct tj_trace_decl *decl);
 
 #endif
