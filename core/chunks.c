@@ -19,6 +19,7 @@
 
 #include "bt_errors.h"
 #include "chunks.h"
+#include "class_detach.h"
 #include "discovery.h"
 #include "error.h"
 #include "live.h"
@@ -36,11 +37,6 @@ struct tj_chunks {
 	size_t nrel;
 	int follow;
 	int inotify_fd;        /* -1 until following */
-	/* stream classes of read chunks, kept: plugins hold names borrowed
-	 * from their event and field classes (and the classes' parent trace
-	 * classes stay with them) for the whole run */
-	const bt_stream_class **kept;
-	size_t nkept;
 	/* a collection read group by group (tj_chunks_try_groups): traces
 	 * [starts[g], starts[g + 1]) of r->traces; NULL for a rotated session */
 	size_t *starts;
@@ -335,19 +331,12 @@ static int close_chunk(struct tj_reader *r)
 	r->ups = NULL;
 	r->nups = 0;
 	tj_merge_release(&r->merge);
-	struct tj_chunks *k = r->chunks;
-	for (size_t i = 0; i < r->streams.classes.nscs; i++) {
-		struct tj_sclass *sc = r->streams.classes.scs[i];
-		if (!sc->bt)
-			continue;
-		const bt_stream_class **v = realloc(k->kept, (k->nkept + 1) * sizeof(*v));
-		if (!v)
+	/* the plugins keep the classes: what they may still ask is copied
+	 * into them, and the metadata goes with the graph */
+	struct tj_classes *cs = &r->streams.classes;
+	for (uint32_t i = 0; i < cs->n; i++)
+		if (tj_class_detach(cs->all[i]))
 			return TJ_ENOMEM; /* the graph stays, so nothing dangles */
-		k->kept = v;
-		k->kept[k->nkept++] = sc->bt;
-		bt_stream_class_get_ref(sc->bt);
-	}
-	/* taken before the graph goes, the references above keep the classes */
 	bt_graph_put_ref(r->graph);
 	r->graph = NULL;
 	for (size_t i = 0; i < r->streams.n; i++)
@@ -452,9 +441,6 @@ void tj_chunks_free(struct tj_reader *r)
 		return;
 	if (k->inotify_fd >= 0)
 		close(k->inotify_fd);
-	for (size_t i = 0; i < k->nkept; i++)
-		bt_stream_class_put_ref(k->kept[i]);
-	free(k->kept);
 	for (size_t i = 0; k->decls && i < r->ntraces; i++)
 		tj_trace_decl_release(&k->decls[i]);
 	free(k->decls);
