@@ -5,6 +5,9 @@
  * and stable for the whole run, and each chunk's trace keeps the trace
  * index of its logical trace (its path inside the chunk).  Chunks do not
  * overlap in time, so reading them one after the other is the time order.
+ * The groups of a collection (tj_chunks_try_groups) are such chunks too.
+ * When a graph ends its metadata goes with it: the classes the plugins
+ * keep are detached first (class_detach.h).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -6,6 +6,10 @@
  * analyzers see one trace whose events go on across the boundaries.  With
  * --follow, once the last chunk is read, the reader waits for the next one
  * to be archived (inotify) until the stop request (SIGINT/SIGTERM).
+ *
+ * A collection of traces that follow each other in time (trace_ranges.h)
+ * is read the same way, a group of overlapping traces per graph, each
+ * trace keeping its own index.
  */
 #ifndef TJ_CORE_CHUNKS_H
 #define TJ_CORE_CHUNKS_H
