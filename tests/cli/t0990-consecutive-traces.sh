@@ -13,7 +13,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 require_tool babeltrace2 python3
 [ -x /usr/bin/time ] || skip_all "/usr/bin/time not installed"
-plan 7
+plan 9
 N=20000
 T=32
 
@@ -61,4 +61,16 @@ babeltrace2 "$TMP/ov" 2>/dev/null | seq_of >"$TMP/ov-bt.seq"
 "$TJCONV" "$TMP/ov" 2>/dev/null | seq_of >"$TMP/ov-tj.seq"
 check "overlapping traces are still merged in time order, the events babeltrace2 reads ($(wc -l <"$TMP/ov-bt.seq"))" \
 	eval 'sort -C -s -k1,1 "$TMP/ov-tj.seq" && cmp -s <(sort "$TMP/ov-bt.seq") <(sort "$TMP/ov-tj.seq")'
+
+# Two hosts whose clocks are 50 s apart: by their own clocks one trace
+# follows the other (two groups), but once --sync (auto) aligns them they
+# overlap and must be merged event by event again: the text goes back and
+# forth between the hosts (200 exchanges), not once.
+"$TJGEN" --scenario two-hosts --clock-offset 50000000000 -o "$TMP/hosts" -q
+"$TJCONV" "$TMP/hosts" --sync off 2>/dev/null | awk '{print $3}' | uniq >"$TMP/hosts-off"
+"$TJCONV" "$TMP/hosts" 2>/dev/null | awk '{print $3}' | uniq >"$TMP/hosts-sync"
+check_eq "unsynchronized, the server's trace follows the client's" "client server" \
+	"$(tr '\n' ' ' <"$TMP/hosts-off" | sed 's/ $//')"
+check "synchronized, the two hosts' events interleave ($(wc -l <"$TMP/hosts-sync") runs)" \
+	test "$(wc -l <"$TMP/hosts-sync")" -ge 400
 done_testing
