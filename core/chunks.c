@@ -5,6 +5,9 @@
  * and stable for the whole run, and each chunk's trace keeps the trace
  * index of its logical trace (its path inside the chunk).  Chunks do not
  * overlap in time, so reading them one after the other is the time order.
+ * The groups of a collection (tj_chunks_try_groups) are such chunks too.
+ * When a graph ends its metadata goes with it: the classes the plugins
+ * keep are detached first (class_detach.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,12 +22,14 @@
 
 #include "bt_errors.h"
 #include "chunks.h"
+#include "class_detach.h"
 #include "discovery.h"
 #include "error.h"
 #include "live.h"
 #include "log.h"
 #include "reader_impl.h"
 #include "strvec.h"
+#include "trace_ranges.h"
 
 struct tj_chunks {
 	char *archives;        /* SESSION/archives */
@@ -35,11 +40,12 @@ struct tj_chunks {
 	size_t nrel;
 	int follow;
 	int inotify_fd;        /* -1 until following */
-	/* stream classes of read chunks, kept: plugins hold names borrowed
-	 * from their event and field classes (and the classes' parent trace
-	 * classes stay with them) for the whole run */
-	const bt_stream_class **kept;
-	size_t nkept;
+	/* a collection read group by group (tj_chunks_try_groups): traces
+	 * [starts[g], starts[g + 1]) of r->traces; NULL for a rotated session */
+	size_t *starts;
+	size_t ngroups, next_group;
+	struct tj_trace_range *ranges; /* by trace, as read (before --sync) */
+	struct tj_trace_decl *decls;   /* by trace: what the probed ones declare */
 };
 
 int tj_chunks_wanted(const char *path)
@@ -195,31 +201,21 @@ out:
 	return rc;
 }
 
-/* Build the graph of one chunk: sources, upstreams, merge, our sink. */
-static int open_chunk(struct tj_reader *r, const char *chunk)
+/* Build the graph of the traces dirs (trace index li[i], < 0: skipped):
+ * sources, upstreams, merge, our sink. */
+static int open_traces(struct tj_reader *r, struct tj_strvec dirs, const int64_t *li)
 {
-	struct tj_chunks *k = r->chunks;
-	struct tj_strvec dirs = {0};
 	const bt_component_source **comps = NULL;
-	int64_t *li = NULL;
-	int rc = chunk_traces(chunk, &dirs);
-	if (rc)
-		return rc;
+	int rc = TJ_OK;
 	comps = calloc(dirs.n ? dirs.n : 1, sizeof(*comps));
-	li = calloc(dirs.n ? dirs.n : 1, sizeof(*li));
-	if (!comps || !li || !(r->graph = bt_graph_create(0))) {
+	if (!comps || !(r->graph = bt_graph_create(0))) {
 		rc = TJ_ENOMEM;
 		goto out;
 	}
 	r->nups = 0;
 	for (size_t i = 0; i < dirs.n; i++) {
-		li[i] = logical_index(k, rel_of(chunk, dirs.v[i]));
-		if (li[i] < 0) {
-			/* a trace that started after the run did (a new user's app) */
-			tj_log(TJ_LOG_WARNING, NULL, "trace '%s' is new in this chunk: skipped",
-			       dirs.v[i]);
+		if (li[i] < 0)
 			continue;
-		}
 		rc = tj_graph_add_source(r->graph, r->ctf_plugin, dirs.v[i], (size_t)li[i], &comps[i]);
 		if (rc)
 			goto out;
@@ -265,9 +261,60 @@ static int open_chunk(struct tj_reader *r, const char *chunk)
 					      sink, n, r->ups[n].c.port_name);
 	}
 out:
-	free(li);
 	free(comps);
+	return rc;
+}
+
+/* Build the graph of one chunk. */
+static int open_chunk(struct tj_reader *r, const char *chunk)
+{
+	struct tj_chunks *k = r->chunks;
+	struct tj_strvec dirs = {0};
+	int64_t *li = NULL;
+	int rc = chunk_traces(chunk, &dirs);
+	if (rc)
+		return rc;
+	li = calloc(dirs.n ? dirs.n : 1, sizeof(*li));
+	if (!li)
+		rc = TJ_ENOMEM;
+	for (size_t i = 0; rc == TJ_OK && i < dirs.n; i++) {
+		li[i] = logical_index(k, rel_of(chunk, dirs.v[i]));
+		if (li[i] < 0)
+			/* a trace that started after the run did (a new user's app) */
+			tj_log(TJ_LOG_WARNING, NULL, "trace '%s' is new in this chunk: skipped",
+			       dirs.v[i]);
+	}
+	if (rc == TJ_OK)
+		rc = open_traces(r, dirs, li);
+	free(li);
 	tj_strvec_release(&dirs);
+	return rc;
+}
+
+/* Build the graph of the next group of a collection (borrowing the trace
+ * paths).  Its traces' stream counts are counted again by priming, from
+ * the probe's figure to the same one. */
+static int open_group(struct tj_reader *r)
+{
+	struct tj_chunks *k = r->chunks;
+	size_t g = k->next_group++;
+	size_t first = k->starts[g], end = g + 1 < k->ngroups ? k->starts[g + 1] : r->ntraces;
+	struct tj_strvec dirs = {.v = calloc(end - first, sizeof(char *)), .n = end - first};
+	int64_t *li = calloc(end - first, sizeof(*li));
+	int rc = TJ_ENOMEM;
+	if (dirs.v && li) {
+		for (size_t i = first; i < end; i++) {
+			dirs.v[i - first] = r->traces[i].path;
+			li[i - first] = (int64_t)i;
+			r->traces[i].desc.nstreams = 0;
+			/* the graph's own metadata serves from now on */
+			if (k->decls)
+				tj_trace_decl_release(&k->decls[i]);
+		}
+		rc = open_traces(r, dirs, li);
+	}
+	free(dirs.v);
+	free(li);
 	return rc;
 }
 
@@ -287,19 +334,12 @@ static int close_chunk(struct tj_reader *r)
 	r->ups = NULL;
 	r->nups = 0;
 	tj_merge_release(&r->merge);
-	struct tj_chunks *k = r->chunks;
-	for (size_t i = 0; i < r->streams.classes.nscs; i++) {
-		struct tj_sclass *sc = r->streams.classes.scs[i];
-		if (!sc->bt)
-			continue;
-		const bt_stream_class **v = realloc(k->kept, (k->nkept + 1) * sizeof(*v));
-		if (!v)
+	/* the plugins keep the classes: what they may still ask is copied
+	 * into them, and the metadata goes with the graph */
+	struct tj_classes *cs = &r->streams.classes;
+	for (uint32_t i = 0; i < cs->n; i++)
+		if (tj_class_detach(cs->all[i]))
 			return TJ_ENOMEM; /* the graph stays, so nothing dangles */
-		k->kept = v;
-		k->kept[k->nkept++] = sc->bt;
-		bt_stream_class_get_ref(sc->bt);
-	}
-	/* taken before the graph goes, the references above keep the classes */
 	bt_graph_put_ref(r->graph);
 	r->graph = NULL;
 	for (size_t i = 0; i < r->streams.n; i++)
@@ -376,6 +416,12 @@ int tj_chunks_next(struct tj_reader *r)
 	int rc = close_chunk(r);
 	if (rc)
 		return rc;
+	if (k->starts) {
+		if (k->next_group >= k->ngroups)
+			return 0;
+		rc = open_group(r);
+		return rc ? rc : 1;
+	}
 	for (;;) {
 		if (k->next >= k->todo.n && (rc = scan(k)))
 			return rc;
@@ -398,9 +444,11 @@ void tj_chunks_free(struct tj_reader *r)
 		return;
 	if (k->inotify_fd >= 0)
 		close(k->inotify_fd);
-	for (size_t i = 0; i < k->nkept; i++)
-		bt_stream_class_put_ref(k->kept[i]);
-	free(k->kept);
+	for (size_t i = 0; k->decls && i < r->ntraces; i++)
+		tj_trace_decl_release(&k->decls[i]);
+	free(k->decls);
+	free(k->starts);
+	free(k->ranges);
 	for (size_t i = 0; i < k->nrel; i++)
 		free(k->rel[i]);
 	free(k->rel);
@@ -415,4 +463,90 @@ void tj_reader_set_follow(struct tj_reader *r, int follow)
 {
 	if (r->chunks)
 		r->chunks->follow = follow;
+}
+
+/* ------------------------------------------------------------------ */
+/* a collection of traces that follow each other in time               */
+
+/* Split by the ranges (through r->xf under --sync); the groups after the
+ * first get their environment now, for the plugins' begin. */
+static int make_groups(struct tj_reader *r, struct tj_chunks *k)
+{
+	struct tj_trace_range *rg = malloc(r->ntraces * sizeof(*rg));
+	if (!rg)
+		return TJ_ENOMEM;
+	for (size_t i = 0; i < r->ntraces; i++) {
+		rg[i] = k->ranges[i];
+		if (r->xf) {
+			rg[i].begin = tj_clock_xform_apply(&r->xf[i], rg[i].begin);
+			rg[i].end = tj_clock_xform_apply(&r->xf[i], rg[i].end);
+		}
+	}
+	k->ngroups = tj_trace_groups_split(rg, r->ntraces, k->starts);
+	free(rg);
+	k->next_group = 0;
+	int rc = TJ_OK;
+	for (size_t i = k->ngroups > 1 ? k->starts[1] : r->ntraces; rc == TJ_OK && i < r->ntraces; i++)
+		rc = tj_trace_probe_env(r->ctf_plugin, r->traces[i].path, i, &r->traces[i], &k->decls[i]);
+	return rc;
+}
+
+int tj_chunks_try_groups(struct tj_reader *r)
+{
+	struct tj_trace_range *ranges = r->ntraces > 1 ? calloc(r->ntraces, sizeof(*ranges)) : NULL;
+	if (!ranges)
+		return r->ntraces > 1 ? TJ_ENOMEM : 0;
+	for (size_t i = 0; i < r->ntraces; i++)
+		if (tj_trace_range_query(r->ctf_plugin, r->traces[i].path, &ranges[i])) {
+			/* a trace with no readable range: all of them at once */
+			free(ranges);
+			return 0;
+		}
+	size_t *starts = malloc(r->ntraces * sizeof(*starts));
+	if (!starts) {
+		free(ranges);
+		return TJ_ENOMEM;
+	}
+	if (tj_trace_groups_split(ranges, r->ntraces, starts) < 2) {
+		free(starts);
+		free(ranges);
+		return 0;
+	}
+	struct tj_chunks *k = calloc(1, sizeof(*k));
+	if (!k) {
+		free(starts);
+		free(ranges);
+		return TJ_ENOMEM;
+	}
+	k->inotify_fd = -1;
+	k->starts = starts;
+	k->ranges = ranges;
+	r->chunks = k;
+	if (!(k->decls = calloc(r->ntraces, sizeof(*k->decls))))
+		return TJ_ENOMEM;
+	int rc = make_groups(r, k);
+	if (rc == TJ_OK)
+		rc = open_group(r);
+	tj_log(TJ_LOG_DEBUG, NULL, "%zu traces in %zu groups that follow each other in time",
+	       r->ntraces, k->ngroups);
+	return rc ? rc : 1;
+}
+
+int tj_chunks_regroup(struct tj_reader *r)
+{
+	struct tj_chunks *k = r->chunks;
+	if (!k || !k->starts)
+		return TJ_OK;
+	int rc = close_chunk(r);
+	if (rc == TJ_OK)
+		rc = make_groups(r, k);
+	if (rc == TJ_OK)
+		rc = open_group(r);
+	return rc;
+}
+
+const struct tj_trace_decl *tj_chunks_borrow_decl(const struct tj_reader *r, uint32_t ti)
+{
+	const struct tj_chunks *k = r->chunks;
+	return k && k->decls && ti < r->ntraces && k->decls[ti].known ? &k->decls[ti] : NULL;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "class_detach.h"
 #include "classes.h"
 #include "fields.h"
 
@@ -123,6 +124,7 @@ void tj_classes_release(struct tj_classes *cs)
 {
 	for (uint32_t i = 0; i < cs->n; i++) {
 		tj_class_release_fields(cs->all[i]);
+		tj_class_release_names(cs->all[i]);
 		free((char *)cs->all[i]->pub.name);
 		free(cs->all[i]);
 	}

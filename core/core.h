@@ -38,6 +38,10 @@ struct tj_class {
 	/* tj_fields_format's text layouts of this class's field classes, made
 	 * on first use (field_format.c); freed by tj_class_release_fields. */
 	struct tj_map *format_plans;
+	/* Payload member names, copied for plugins (class_detach.c). */
+	char **field_names;
+	uint32_t nfield_names;
+	int names_done;
 };
 
 /* A plugin found on the search path. */

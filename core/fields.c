@@ -11,6 +11,7 @@
 
 #include <babeltrace2/babeltrace.h>
 
+#include "class_detach.h"
 #include "fields.h"
 #include "sbuf.h"
 
@@ -127,6 +128,8 @@ tj_field tj_fields_lookup(const struct tj_event_class *pub, const char *path)
 	for (uint32_t i = 0; i < cls->npaths; i++)
 		if (strcmp(cls->paths[i].text, path) == 0)
 			return (tj_field)((cls->pub.id << 8) | i);
+	if (!ec)
+		return -1; /* detached: its trace has ended (class_detach.h) */
 	int s;
 	for (s = first; s <= last; s++)
 		if (resolve_in(scope_class(ec, s), rel, &fp) == 0)
@@ -241,27 +244,13 @@ void tj_class_release_fields(struct tj_class *cls)
 	cls->npaths = cls->cap_paths = 0;
 }
 
-static const bt_field_class *payload_class(const struct tj_event_class *pub)
-{
-	const struct tj_class *cls =
-		(const struct tj_class *)((const char *)pub - offsetof(struct tj_class, pub));
-	const bt_field_class *fc = bt_event_class_borrow_payload_field_class_const(cls->bt_class);
-	if (!fc || bt_field_class_get_type(fc) != BT_FIELD_CLASS_TYPE_STRUCTURE)
-		return NULL;
-	return fc;
-}
-
 uint32_t tj_fields_count(const struct tj_event_class *pub)
 {
-	const bt_field_class *fc = payload_class(pub);
-	return fc ? (uint32_t)bt_field_class_structure_get_member_count(fc) : 0;
+	return tj_class_field_count((struct tj_class *)((char *)pub - offsetof(struct tj_class, pub)));
 }
 
 const char *tj_fields_name(const struct tj_event_class *pub, uint32_t index)
 {
-	const bt_field_class *fc = payload_class(pub);
-	if (!fc || index >= bt_field_class_structure_get_member_count(fc))
-		return NULL;
-	return bt_field_class_structure_member_get_name(
-		bt_field_class_structure_borrow_member_by_index_const(fc, index));
+	return tj_class_field_name((struct tj_class *)((char *)pub - offsetof(struct tj_class, pub)),
+				   index);
 }

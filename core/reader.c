@@ -21,6 +21,7 @@
 #include "live.h"
 #include "reader_impl.h"
 #include "signals.h"
+#include "trace_ranges.h"
 
 /* ------------------------------------------------------------------ */
 /* pulling and merging                                                 */
@@ -373,35 +374,53 @@ int tj_reader_set_clock_xforms(struct tj_reader *r, const struct tj_clock_xform 
 		return TJ_ENOMEM;
 	memcpy(r->xf, xf, n * sizeof(*xf));
 	r->streams.xf = r->xf;
-	return TJ_OK;
+	/* a collection read group by group: by the times the merge will see */
+	return tj_chunks_regroup(r);
+}
+
+static int sclass_declares(const bt_stream_class *sc, const char *const *names)
+{
+	uint64_t n = bt_stream_class_get_event_class_count(sc);
+	for (uint64_t j = 0; j < n; j++) {
+		const char *name =
+			bt_event_class_get_name(bt_stream_class_borrow_event_class_by_index_const(sc, j));
+		for (const char *const *w = names; name && *w; w++)
+			if (strcmp(name, *w) == 0)
+				return 1;
+	}
+	return 0;
 }
 
 int tj_reader_trace_declares(const struct tj_reader *r, uint32_t trace_index,
 			     const char *const *names)
 {
+	/* a trace of a collection not opened yet: what its probe copied */
+	const struct tj_trace_decl *d = tj_chunks_borrow_decl(r, trace_index);
+	for (size_t i = 0; d && i < d->names.n; i++)
+		for (const char *const *w = names; *w; w++)
+			if (strcmp(d->names.v[i], *w) == 0)
+				return 1;
+	if (d)
+		return 0;
 	const struct tj_classes *c = &r->streams.classes;
-	for (size_t i = 0; i < c->nscs; i++) {
-		if (c->scs[i]->trace_index != trace_index)
-			continue;
-		const bt_stream_class *sc = c->scs[i]->bt;
-		uint64_t n = bt_stream_class_get_event_class_count(sc);
-		for (uint64_t j = 0; j < n; j++) {
-			const char *name =
-				bt_event_class_get_name(bt_stream_class_borrow_event_class_by_index_const(sc, j));
-			for (const char *const *w = names; name && *w; w++)
-				if (strcmp(name, *w) == 0)
-					return 1;
-		}
-	}
+	for (size_t i = 0; i < c->nscs; i++)
+		if (c->scs[i]->trace_index == trace_index && c->scs[i]->bt &&
+		    sclass_declares(c->scs[i]->bt, names))
+			return 1;
 	return 0;
 }
 
 int tj_reader_trace_clock_uuid(const struct tj_reader *r, uint32_t trace_index, char *buf,
 			       size_t cap)
 {
+	const struct tj_trace_decl *d = tj_chunks_borrow_decl(r, trace_index);
+	if (d) {
+		snprintf(buf, cap, "%s", d->clock_uuid);
+		return d->clock_uuid[0] != 0;
+	}
 	const struct tj_classes *c = &r->streams.classes;
 	for (size_t i = 0; i < c->nscs; i++) {
-		if (c->scs[i]->trace_index != trace_index)
+		if (c->scs[i]->trace_index != trace_index || !c->scs[i]->bt)
 			continue;
 		const bt_clock_class *cc = bt_stream_class_borrow_default_clock_class_const(c->scs[i]->bt);
 		bt_uuid u = cc ? bt_clock_class_get_uuid(cc) : NULL;

@@ -173,6 +173,15 @@ int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jo
 	rc = tj_graph_find_ctf(&r->ctf_plugin);
 	if (rc)
 		goto fail;
+	if (!r->salvage) {
+		/* traces that follow each other in time: one group at a time,
+		 * on this thread (chunks.c) */
+		rc = tj_chunks_try_groups(r);
+		if (rc < 0)
+			goto fail;
+		if (rc > 0)
+			goto graph_ready;
+	}
 	r->graph = bt_graph_create(0);
 	if (!r->graph) {
 		rc = TJ_ENOMEM;

@@ -160,6 +160,6 @@ void load_init_state(struct load *L, bool statedump)
 		struct lcpu *c = &L->cpus[i];
 
 		tjg_stream_set_current(c->s, curr_thread(L, c));
-		c->now = TJG_CLOCK_T0 + (i == 0 ? 0 : 1000 + rnd(L, 20000));
+		c->now = c->s->trace->t_begin + (i == 0 ? 0 : 1000 + rnd(L, 20000));
 	}
 }

@@ -27,6 +27,7 @@
 static const char tjg_usage[] =
 	"usage: tjgen --scenario ncat -o DIR [options]\n"
 	"       tjgen --scenario load --events N [--cpus K] -o DIR [options]\n"
+	"       tjgen --scenario load --events N --traces T -o DIR [options]\n"
 	"       tjgen --scenario tc-xml --input FILE.xml -o DIR [-q]\n"
 	"       tjgen --scenario two-hosts -o DIR [--clock-offset NS] [--clock-drift PPM]\n"
 	"\n"
@@ -59,6 +60,9 @@ static const char tjg_usage[] =
 	"      --no-context        omit the procname/vtid/vpid/prio event context\n"
 	"      --no-statedump      omit the lttng_statedump_* events at the start\n"
 	"      --packet-size BYTES packet (sub-buffer) size, suffix k or M allowed\n"
+	"      --traces T          load: T traces one after the other in time (a\n"
+	"                          session rotated every N events), DIR/trace-000 ...,\n"
+	"                          each N events with its own seed, 1 ms apart\n"
 	"      --hostile-comm      load: thread io_thd_2 is named \"io\\nthd\\x01\\xff\"\n"
 	"                          (default 64k, from 4k to 64M)\n"
 	"      --seed S            load, two-hosts: PRNG seed (default fixed)\n"
@@ -89,6 +93,7 @@ enum {
 	TJG_OPT_PCAP,
 	TJG_OPT_PCAP_OFFSET,
 	TJG_OPT_HOSTILE_COMM,
+	TJG_OPT_TRACES,
 };
 
 static const struct option tjg_long_options[] = {
@@ -109,6 +114,7 @@ static const struct option tjg_long_options[] = {
 	{"pcap", required_argument, NULL, TJG_OPT_PCAP},
 	{"pcap-offset", required_argument, NULL, TJG_OPT_PCAP_OFFSET},
 	{"hostile-comm", no_argument, NULL, TJG_OPT_HOSTILE_COMM},
+	{"traces", required_argument, NULL, TJG_OPT_TRACES},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -200,6 +206,14 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		case TJG_OPT_HOSTILE_COMM:
 			o->hostile_comm = true;
 			break;
+		case TJG_OPT_TRACES:
+			if (tjg_parse_u64("--traces", optarg, false, 1000, &o->traces))
+				return TJG_ERR_USAGE;
+			if (o->traces == 0) {
+				tjg_error_append("--traces must be at least 1");
+				return TJG_ERR_USAGE;
+			}
+			break;
 		case TJG_OPT_NO_CONTEXT:
 			o->no_context = true;
 			break;
@@ -283,6 +297,10 @@ static int tjg_parse_args(int argc, char **argv, struct tjg_cli *cli)
 		tjg_error_append("missing -o DIR");
 		return TJG_ERR_USAGE;
 	}
+	if (o->traces && strcmp(o->scenario, "load") != 0) {
+		tjg_error_append("--traces applies to the load scenario only");
+		return TJG_ERR_USAGE;
+	}
 	if ((o->pcap || o->pcap_offset) && strcmp(o->scenario, "ncat") != 0) {
 		tjg_error_append("--pcap and --pcap-offset apply to the ncat scenario only");
 		return TJG_ERR_USAGE;
@@ -346,7 +364,10 @@ static void tjg_trace_uuid(const struct tjg_options *o, unsigned ncpus, uint8_t 
 	uuid[8] = (uint8_t)((uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 }
 
-static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options *o)
+/* Write one trace into o->outdir whose clock starts at t0; *t_end gets
+ * its last event's clock value. */
+static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options *o, uint64_t t0,
+			uint64_t *t_end)
 {
 	unsigned ncpus = sc->ncpus ? sc->ncpus : o->cpus;
 	struct tjg_metadata_info md = {0};
@@ -356,12 +377,13 @@ static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options 
 	int rc;
 
 	tjg_trace_uuid(o, ncpus, uuid);
-	if (tjg_trace_open(&trace, o->outdir, ncpus, o, TJG_CLOCK_T0, uuid,
+	if (tjg_trace_open(&trace, o->outdir, ncpus, o, t0, uuid,
 			   sc->ncpus ? UINT64_MAX : o->events) != TJG_OK)
 		return TJG_ERR;
 	rc = sc->run(trace, o);
 	if (tjg_trace_finish(trace) != TJG_OK)
 		rc = TJG_ERR;
+	*t_end = trace->t_end;
 	if (rc == TJG_OK) {
 		snprintf(trace_name, sizeof(trace_name), "tjgen-%s", sc->name);
 		md.uuid = uuid;
@@ -382,6 +404,34 @@ static int tjg_generate(const struct tjg_scenario *sc, const struct tjg_options 
 	if (rc != TJG_OK)
 		tjg_error_append("cannot generate the '%s' trace in '%s'", sc->name, o->outdir);
 	return rc;
+}
+
+/*
+ * --traces T: DIR/trace-000 ... each a trace of its own (own seed, so own
+ * uuid and contents) on the same clock (same boot), the next starting 1 ms
+ * after the previous one's last event, as a session rotated into separate
+ * traces would be read back.
+ */
+static int tjg_generate_consecutive(const struct tjg_scenario *sc, const struct tjg_options *o)
+{
+	uint64_t t0 = TJG_CLOCK_T0;
+	for (uint64_t i = 0; i < o->traces; i++) {
+		struct tjg_options one = *o;
+		char dir[4096];
+		uint64_t t_end = t0;
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/trace-%03" PRIu64, o->outdir, i) >=
+		    sizeof(dir)) {
+			tjg_error_append("path too long: '%s'", o->outdir);
+			return TJG_ERR;
+		}
+		one.outdir = dir;
+		one.seed = o->seed + i;
+		one.traces = 0;
+		if (tjg_outdir_prepare(dir) != TJG_OK || tjg_generate(sc, &one, t0, &t_end) != TJG_OK)
+			return TJG_ERR;
+		t0 = t_end + 1000000;
+	}
+	return TJG_OK;
 }
 
 int main(int argc, char **argv)
@@ -444,7 +494,8 @@ int main(int argc, char **argv)
 	}
 	/* A refused directory is the whole story: no "cannot generate" context. */
 	if (tjg_outdir_prepare(cli.opts.outdir) != TJG_OK ||
-	    tjg_generate(sc, &cli.opts) != TJG_OK) {
+	    (cli.opts.traces ? tjg_generate_consecutive(sc, &cli.opts)
+			     : tjg_generate(sc, &cli.opts, TJG_CLOCK_T0, &(uint64_t){0})) != TJG_OK) {
 		tjg_error_print();
 		return TJG_EXIT_FAILURE;
 	}

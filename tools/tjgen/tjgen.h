@@ -47,6 +47,7 @@ struct tjg_options {
 	const char *pcap;       /* ncat: also write the capture here (NULL: none) */
 	int64_t pcap_offset;    /* its clock minus the trace's, ns */
 	bool hostile_comm;      /* load: one thread named with a newline, \x01 and \xff */
+	uint64_t traces;        /* load: write this many consecutive traces (0: one, in DIR) */
 };
 
 /* 2026-11-25T11:44:38Z: where the ncat and load traces start. */
