@@ -369,7 +369,7 @@ static int put_flat(struct tj_sbuf *sb, struct tj_map *plans, const bt_field_cla
 		const struct struct_plan *pl = plan_get(plans, fc, packet_ctx);
 		if (!pl || tj_sbuf_appendc(sb, '{'))
 			return TJ_ENOMEM;
-		const uint8_t *m = p + 9;
+		const uint8_t *m = p + 9 + 4 * (size_t)tj_flat_u32(p + 5); /* past the offsets */
 		for (uint32_t i = 0; i < pl->n; i++, m += tj_flat_field_size(m)) {
 			if (pl->skip[i])
 				continue;

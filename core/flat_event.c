@@ -91,11 +91,18 @@ static int encode(struct tj_flat_arena *a, const bt_field *f)
 	}
 	if (t == BT_FIELD_CLASS_TYPE_STRUCTURE) {
 		uint64_t n = bt_field_class_structure_get_member_count(bt_field_borrow_class_const(f));
-		if (open_composite(a, TJ_FLAT_STRUCT, (uint32_t)n, &at))
+		if (n > UINT16_MAX || open_composite(a, TJ_FLAT_STRUCT, (uint32_t)n, &at) ||
+		    reserve(a, 4 * n))
 			return -1;
-		for (uint64_t i = 0; i < n; i++)
+		/* the member offsets, filled as the members are written */
+		size_t table = a->len;
+		a->len += 4 * n;
+		for (uint64_t i = 0; i < n; i++) {
+			uint32_t rel = (uint32_t)(a->len - table - 4 * n);
+			memcpy(a->data + table + 4 * i, &rel, 4);
 			if (encode(a, bt_field_structure_borrow_member_field_by_index_const(f, i)))
 				return -1;
+		}
 		close_composite(a, at);
 		return 0;
 	}
@@ -226,12 +233,10 @@ const uint8_t *tj_flat_packet_context(const struct tj_flat_event *fe)
 
 const uint8_t *tj_flat_member(const uint8_t *p, uint32_t i)
 {
-	if (p[0] != TJ_FLAT_STRUCT || i >= tj_flat_u32(p + 5))
+	uint32_t n;
+	if (p[0] != TJ_FLAT_STRUCT || i >= (n = tj_flat_u32(p + 5)))
 		return NULL;
-	p += 9;
-	while (i--)
-		p += tj_flat_field_size(p);
-	return p;
+	return p + 9 + 4 * (size_t)n + tj_flat_u32(p + 9 + 4 * (size_t)i);
 }
 
 const uint8_t *tj_flat_element(const uint8_t *p, uint64_t i)

@@ -17,14 +17,16 @@
  * field) before the first event that needs it; an event points back to it
  * (pkt_back bytes before the event's header).
  *
- * One encoded field, depth-first, so that a path can be walked by skipping
- * siblings in O(1) each (unaligned: read with memcpy):
+ * One encoded field, depth-first, so that a path can be walked: a
+ * structure member in O(1) by its offset, other siblings skipped in O(1)
+ * each by their sizes (unaligned: read with memcpy):
  *
  *   u8 tag, then by tag:
  *   TJ_FLAT_S64, TJ_FLAT_U64, TJ_FLAT_BOOL, TJ_FLAT_BITS: 8-byte value
  *   TJ_FLAT_REAL     8-byte double (a single-precision real widened)
  *   TJ_FLAT_STR      u32 length, the bytes, a NUL
- *   TJ_FLAT_STRUCT   u32 content size, u32 member count, the members
+ *   TJ_FLAT_STRUCT   u32 content size, u32 member count n, n u32 offsets of
+ *                    the members (from the end of the offsets), the members
  *   TJ_FLAT_VARIANT  u32 content size, u32 selected option index, the option
  *   TJ_FLAT_ARRAY    u32 content size, u32 length, the elements
  *                    (static and dynamic arrays alike)
