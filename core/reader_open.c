@@ -136,7 +136,7 @@ int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jo
 	if (tj_live_is_url(path)) {
 		/* lttng-relayd's sessions instead of trace folders (live.c) */
 		jobs = 1;
-		snprintf(r->jobs_why, sizeof(r->jobs_why), "live session: 1 thread");
+		snprintf(r->jobs_why, sizeof(r->jobs_why), "live session");
 		rc = tj_live_open_sources(r);
 		if (rc)
 			goto fail;
@@ -144,7 +144,7 @@ int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jo
 	}
 	if (tj_chunks_wanted(path)) {
 		/* archives/ of a rotated session: one chunk's graph at a time */
-		snprintf(r->jobs_why, sizeof(r->jobs_why), "rotated session: 1 thread");
+		snprintf(r->jobs_why, sizeof(r->jobs_why), "rotated session");
 		rc = tj_chunks_open(r);
 		if (rc)
 			goto fail;
