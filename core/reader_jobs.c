@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
 #include "graph.h"
+#include "log.h"
 #include "reader_jobs.h"
 
 #ifndef BATCH_TARGET
@@ -46,6 +48,8 @@ struct worker {
 	uint32_t rr;       /* round-robin cursor */
 	uint32_t batch_target; /* messages per batch: fewer when feeding many
 				  streams, so messages in flight stay bounded */
+	double cpu_s;      /* the thread's CPU time when it ended */
+	uint64_t events;   /* events it flattened */
 	struct tj_batch *returned; /* protected by all->mu */
 	struct tj_batch *free_list; /* worker only */
 	char error[512];
@@ -233,6 +237,7 @@ static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
 				snprintf(wk->error, sizeof(wk->error), "out of memory");
 				return -1;
 			}
+			wk->events += !b->msgs[b->count + i];
 		}
 		b->count += n;
 	}
@@ -399,10 +404,18 @@ int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nwork
 	return TJ_OK;
 }
 
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	return clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 ? (double)ts.tv_sec + ts.tv_nsec / 1e9
+								 : 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
 	bt_graph_run_status st = bt_graph_run(wk->graph);
+	wk->cpu_s = thread_cpu_s();
 	if (st != BT_GRAPH_RUN_STATUS_OK) {
 		/* Configuration failed: fail every queue this worker feeds. */
 		const bt_error *err = bt_current_thread_take_error();
@@ -480,6 +493,12 @@ void tj_workers_free(struct tj_workers *all)
 	for (uint32_t w = 0; all->w && w < all->nworkers; w++)
 		if (all->w[w].started)
 			pthread_join(all->w[w].thread, NULL);
+	/* TJCONV_DEBUG=1: CPU time by thread, the main thread's being the
+	 * critical path on an idle machine (what wall time hides on a busy one) */
+	tj_log(TJ_LOG_DEBUG, NULL, "jobs: main thread %.3f s CPU", thread_cpu_s());
+	for (uint32_t w = 0; all->w && w < all->nworkers; w++)
+		tj_log(TJ_LOG_DEBUG, NULL, "jobs: worker %u %.3f s CPU, %llu events", (unsigned)w,
+		       all->w[w].cpu_s, (unsigned long long)all->w[w].events);
 	/* Threads are gone: release what they owned, on this thread. */
 	for (uint32_t u = 0; all->queues && u < all->nups; u++)
 		batch_free_list(all->queues[u].head);
