@@ -8,10 +8,9 @@
 
 #include "flat_event.h"
 
-static int reserve(struct tj_flat_arena *a, size_t extra)
+/* The slow path of reserve: out of line, so the fast one inlines. */
+static __attribute__((noinline)) int grow(struct tj_flat_arena *a, size_t extra)
 {
-	if (a->len + extra <= a->cap)
-		return 0;
 	size_t cap = a->cap ? a->cap : 16384;
 	while (cap < a->len + extra)
 		cap *= 2;
@@ -23,7 +22,12 @@ static int reserve(struct tj_flat_arena *a, size_t extra)
 	return 0;
 }
 
-static int put(struct tj_flat_arena *a, const void *p, size_t n)
+static inline int reserve(struct tj_flat_arena *a, size_t extra)
+{
+	return a->len + extra <= a->cap ? 0 : grow(a, extra);
+}
+
+static inline int put(struct tj_flat_arena *a, const void *p, size_t n)
 {
 	if (reserve(a, n))
 		return -1;
@@ -32,17 +36,24 @@ static int put(struct tj_flat_arena *a, const void *p, size_t n)
 	return 0;
 }
 
-static int put_u8(struct tj_flat_arena *a, uint8_t v)
+static inline int put_u8(struct tj_flat_arena *a, uint8_t v)
 {
-	return put(a, &v, 1);
+	if (reserve(a, 1))
+		return -1;
+	a->data[a->len++] = v;
+	return 0;
 }
 
-static int put_u32(struct tj_flat_arena *a, uint32_t v)
+static inline int put_u32(struct tj_flat_arena *a, uint32_t v)
 {
-	return put(a, &v, 4);
+	if (reserve(a, 4))
+		return -1;
+	memcpy(a->data + a->len, &v, 4);
+	a->len += 4;
+	return 0;
 }
 
-static int put_tagged64(struct tj_flat_arena *a, uint8_t tag, uint64_t v)
+static inline int put_tagged64(struct tj_flat_arena *a, uint8_t tag, uint64_t v)
 {
 	if (reserve(a, 9))
 		return -1;
@@ -72,6 +83,12 @@ static int encode(struct tj_flat_arena *a, const bt_field *f)
 {
 	bt_field_class_type t = bt_field_get_class_type(f);
 	size_t at;
+
+	/* the common case first: plain integers and enumerations */
+	if (t == BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER || t == BT_FIELD_CLASS_TYPE_UNSIGNED_ENUMERATION)
+		return put_tagged64(a, TJ_FLAT_U64, bt_field_integer_unsigned_get_value(f));
+	if (t == BT_FIELD_CLASS_TYPE_SIGNED_INTEGER || t == BT_FIELD_CLASS_TYPE_SIGNED_ENUMERATION)
+		return put_tagged64(a, TJ_FLAT_S64, (uint64_t)bt_field_integer_signed_get_value(f));
 
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
 		return put_tagged64(a, TJ_FLAT_S64, (uint64_t)bt_field_integer_signed_get_value(f));
