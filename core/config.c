@@ -218,6 +218,10 @@ static int top_pair(struct tj_yaml *y, const char *key, yaml_node_t *kn, yaml_no
 	if (strcmp(key, "annotations") == 0)
 		return tj_yaml_get_bool(&c->y, vn, key, &c->f.annotations);
 	if (strcmp(key, "jobs") == 0) {
+		if (vn->type == YAML_SCALAR_NODE && strcmp(tj_yaml_sval(vn), "auto") == 0) {
+			c->f.jobs = TJ_JOBS_AUTO;
+			return TJ_OK;
+		}
 		ret = tj_yaml_get_int(&c->y, vn, key, 1, TJ_CONFIG_MAX_JOBS, &v);
 		if (ret == TJ_OK)
 			c->f.jobs = (int)v;

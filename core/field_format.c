@@ -12,6 +12,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "fields.h"
+#include "flat_event.h"
 #include "tjconv/map.h"
 #include "sbuf.h"
 
@@ -128,12 +129,10 @@ static uint64_t low_bits(uint64_t v, uint64_t bits)
  * up to whole digits (4 and 3 bits); binary "0b" with exactly the field
  * width's digits.
  */
-static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
+static int put_integer_value(struct tj_sbuf *sb, const bt_field_class *fc, bt_field_class_type t,
+			     uint64_t u)
 {
-	const bt_field_class *fc = bt_field_borrow_class_const(f);
 	int is_signed = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER);
-	uint64_t u = is_signed ? (uint64_t)bt_field_integer_signed_get_value(f)
-			       : bt_field_integer_unsigned_get_value(f);
 	uint64_t bits = bt_field_class_integer_get_field_value_range(fc);
 	switch (bt_field_class_integer_get_preferred_display_base(fc)) {
 	case BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_HEXADECIMAL:
@@ -147,17 +146,34 @@ static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_typ
 	}
 }
 
+static int put_integer(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
+{
+	int is_signed = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER);
+	uint64_t u = is_signed ? (uint64_t)bt_field_integer_signed_get_value(f)
+			       : bt_field_integer_unsigned_get_value(f);
+	return put_integer_value(sb, bt_field_borrow_class_const(f), t, u);
+}
+
 static int put_field(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f, int packet_ctx);
 
-static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
+/*
+ * An enumeration's labels and value.  The labels come from the field
+ * class for the value (what bt_field_enumeration_*_get_mapping_labels does
+ * inside), so a flat record (--jobs) prints the same as a field.  Only
+ * this thread asks a class for labels (it fills a buffer in the class).
+ */
+static int put_enum_value(struct tj_sbuf *sb, const bt_field_class *fc, bt_field_class_type t,
+			  uint64_t u)
 {
 	bt_field_class_enumeration_mapping_label_array labels;
 	uint64_t n = 0;
 	int rc;
 	if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
-		rc = bt_field_enumeration_signed_get_mapping_labels(f, &labels, &n) != 0;
+		rc = bt_field_class_enumeration_signed_get_mapping_labels_for_value(
+			     fc, (int64_t)u, &labels, &n) != 0;
 	else
-		rc = bt_field_enumeration_unsigned_get_mapping_labels(f, &labels, &n) != 0;
+		rc = bt_field_class_enumeration_unsigned_get_mapping_labels_for_value(fc, u, &labels,
+										      &n) != 0;
 	if (rc)
 		n = 0;
 	if (put_str(sb, "( "))
@@ -170,7 +186,16 @@ static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t
 		for (uint64_t i = 0; !rc && i < n; i++)
 			rc = (i ? put_str(sb, ", ") : 0) || put_quoted(sb, labels[i]);
 	}
-	return rc || put_str(sb, " : container = ") || put_integer(sb, f, t) || put_str(sb, " )");
+	return rc || put_str(sb, " : container = ") || put_integer_value(sb, fc, t, u) ||
+	       put_str(sb, " )");
+}
+
+static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t)
+{
+	int is_signed = bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER);
+	uint64_t u = is_signed ? (uint64_t)bt_field_integer_signed_get_value(f)
+			       : bt_field_integer_unsigned_get_value(f);
+	return put_enum_value(sb, bt_field_borrow_class_const(f), t, u);
 }
 
 /*
@@ -185,6 +210,7 @@ static int put_enum(struct tj_sbuf *sb, const bt_field *f, bt_field_class_type t
 struct struct_plan {
 	uint32_t n, nvisible;
 	uint8_t *skip;      /* bookkeeping member of a packet context */
+	const bt_field_class **member; /* each member's class (flat records) */
 	char **prefix;
 	size_t *len;
 };
@@ -204,7 +230,9 @@ static const struct struct_plan *plan_get(struct tj_map *plans, const bt_field_c
 	p->skip = calloc(p->n ? p->n : 1, sizeof(*p->skip));
 	p->prefix = calloc(p->n ? p->n : 1, sizeof(*p->prefix));
 	p->len = calloc(p->n ? p->n : 1, sizeof(*p->len));
-	if (!p->skip || !p->prefix || !p->len || tj_map_put(plans, key, p)) {
+	p->member = calloc(p->n ? p->n : 1, sizeof(*p->member));
+	if (!p->skip || !p->prefix || !p->len || !p->member || tj_map_put(plans, key, p)) {
+		free(p->member);
 		free(p->skip);
 		free(p->prefix);
 		free(p->len);
@@ -212,8 +240,10 @@ static const struct struct_plan *plan_get(struct tj_map *plans, const bt_field_c
 		return NULL;
 	}
 	for (uint32_t i = 0; i < p->n; i++) {
-		const char *name = bt_field_class_structure_member_get_name(
-			bt_field_class_structure_borrow_member_by_index_const(fc, i));
+		const bt_field_class_structure_member *m =
+			bt_field_class_structure_borrow_member_by_index_const(fc, i);
+		const char *name = bt_field_class_structure_member_get_name(m);
+		p->member[i] = bt_field_class_structure_member_borrow_field_class_const(m);
 		if (packet_ctx && is_bookkeeping(name)) {
 			p->skip[i] = 1;
 			continue;
@@ -242,6 +272,7 @@ void tj_fields_format_release(struct tj_class *cls)
 		for (uint32_t i = 0; i < p->n; i++)
 			free(p->prefix[i]);
 		free(p->prefix);
+		free(p->member);
 		free(p->skip);
 		free(p->len);
 		free(p);
@@ -318,6 +349,100 @@ static int put_field(struct tj_sbuf *sb, struct tj_map *plans, const bt_field *f
 	return put_str(sb, "<?>");
 }
 
+/* put_field for an encoded field p of class fc (flat_event.h): the same
+ * text, with the class read from the immutable field class tree. */
+static int put_flat(struct tj_sbuf *sb, struct tj_map *plans, const bt_field_class *fc,
+		    const uint8_t *p, int packet_ctx)
+{
+	bt_field_class_type t = bt_field_class_get_type(fc);
+	char num[64];
+
+	switch (p[0]) {
+	case TJ_FLAT_S64:
+	case TJ_FLAT_U64:
+		if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_ENUMERATION))
+			return put_enum_value(sb, fc, t, tj_flat_u64(p + 1));
+		return put_integer_value(sb, fc, t, tj_flat_u64(p + 1));
+	case TJ_FLAT_STR:
+		return put_quoted_n(sb, (const char *)p + 5, tj_flat_u32(p + 1));
+	case TJ_FLAT_STRUCT: {
+		const struct struct_plan *pl = plan_get(plans, fc, packet_ctx);
+		if (!pl || tj_sbuf_appendc(sb, '{'))
+			return TJ_ENOMEM;
+		const uint8_t *m = p + 9 + 4 * (size_t)tj_flat_u32(p + 5); /* past the offsets */
+		for (uint32_t i = 0; i < pl->n; i++, m += tj_flat_field_size(m)) {
+			if (pl->skip[i])
+				continue;
+			if (tj_sbuf_append(sb, pl->prefix[i], pl->len[i]) ||
+			    put_flat(sb, plans, pl->member[i], m, 0))
+				return TJ_ENOMEM;
+		}
+		return tj_sbuf_append(sb, " }", 2);
+	}
+	case TJ_FLAT_ARRAY: {
+		uint32_t n = tj_flat_u32(p + 5);
+		const bt_field_class *efc = bt_field_class_array_borrow_element_field_class_const(fc);
+		const uint8_t *el = p + 9;
+		if (tj_sbuf_appendc(sb, '['))
+			return TJ_ENOMEM;
+		for (uint32_t i = 0; i < n; i++, el += tj_flat_field_size(el)) {
+			if (put_str(sb, i ? ", [" : " [") || tj_sbuf_append_u64(sb, i) ||
+			    put_str(sb, "] = ") || put_flat(sb, plans, efc, el, 0))
+				return TJ_ENOMEM;
+		}
+		return put_str(sb, " ]");
+	}
+	case TJ_FLAT_VARIANT: {
+		const bt_field_class *ofc = bt_field_class_variant_option_borrow_field_class_const(
+			bt_field_class_variant_borrow_option_by_index_const(fc, tj_flat_u32(p + 5)));
+		return put_str(sb, "{ ") || put_flat(sb, plans, ofc, p + 9, 0) || put_str(sb, " }");
+	}
+	case TJ_FLAT_OPTION:
+		return p[5] ? put_flat(sb, plans, bt_field_class_option_borrow_field_class_const(fc),
+				       p + 6, 0)
+			    : put_str(sb, "<none>");
+	case TJ_FLAT_BOOL:
+		return put_str(sb, tj_flat_u64(p + 1) ? "true" : "false");
+	case TJ_FLAT_BITS:
+		return put_hex(sb, tj_flat_u64(p + 1));
+	case TJ_FLAT_REAL: {
+		uint64_t bits = tj_flat_u64(p + 1);
+		double d;
+		memcpy(&d, &bits, sizeof(d));
+		snprintf(num, sizeof(num), "%g", d);
+		return put_str(sb, num);
+	}
+	default:
+		return put_str(sb, "<?>");
+	}
+}
+
+/* tj_fields_format for a flat record: the scopes' classes come from the
+ * event class and its stream class. */
+static int format_flat(const struct tj_event_impl *impl, struct tj_map *plans, struct tj_sbuf *sb)
+{
+	const struct tj_flat_event *fe = impl->flat;
+	const bt_event_class *ec = fe->event_class;
+	const bt_stream_class *sc = bt_event_class_borrow_stream_class_const(ec);
+	const uint8_t *scopes[4] = {tj_flat_packet_context(fe), tj_flat_scope(fe, 0),
+				    tj_flat_scope(fe, 1), tj_flat_scope(fe, 2)};
+	const bt_field_class *classes[4] = {
+		bt_stream_class_borrow_packet_context_field_class_const(sc),
+		bt_stream_class_borrow_event_common_context_field_class_const(sc),
+		bt_event_class_borrow_specific_context_field_class_const(ec),
+		bt_event_class_borrow_payload_field_class_const(ec),
+	};
+	int first = 1;
+	for (int s = 0; s < 4; s++) {
+		if (!scopes[s] || !classes[s])
+			continue;
+		if ((!first && put_str(sb, ", ")) || put_flat(sb, plans, classes[s], scopes[s], s == 0))
+			return TJ_ENOMEM;
+		first = 0;
+	}
+	return TJ_OK;
+}
+
 /*
  * babeltrace2's pretty sink prints every scope the event has, an empty
  * structure included (as "{ }": an event without payload members ends in
@@ -336,6 +461,8 @@ int tj_fields_format(const struct tj_event *ev, struct tj_sbuf *sb)
 	if (!cls->format_plans && !(cls->format_plans = calloc(1, sizeof(*cls->format_plans))))
 		return TJ_ENOMEM;
 	struct tj_map *plans = cls->format_plans;
+	if (impl->flat)
+		return format_flat(impl, plans, sb);
 	const bt_packet *pkt = bt_event_borrow_packet_const(e);
 	const bt_field *scopes[4] = {
 		pkt ? bt_packet_borrow_context_field_const(pkt) : NULL,

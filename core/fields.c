@@ -13,6 +13,7 @@
 
 #include "class_detach.h"
 #include "fields.h"
+#include "flat_event.h"
 #include "sbuf.h"
 
 #define MAX_DEPTH 8
@@ -152,13 +153,16 @@ tj_field tj_fields_lookup(const struct tj_event_class *pub, const char *path)
 	return (tj_field)((cls->pub.id << 8) | cls->npaths++);
 }
 
-static const bt_field *resolve(const struct tj_event *ev, tj_field f)
+static const struct tj_field_path *path_of(const struct tj_event_impl *impl, tj_field f)
 {
-	const struct tj_event_impl *impl = ev->host_private;
 	const struct tj_class *cls = impl->cls;
 	if (f < 0 || ((uint32_t)f >> 8) != cls->pub.id || ((uint32_t)f & 0xff) >= cls->npaths)
 		return NULL;
-	const struct tj_field_path *p = &cls->paths[f & 0xff];
+	return &cls->paths[f & 0xff];
+}
+
+static const bt_field *resolve(const struct tj_event_impl *impl, const struct tj_field_path *p)
+{
 	const bt_field *cur = scope_field(impl->bt, p->scope);
 	for (uint8_t d = 0; cur && d < p->depth; d++) {
 		if (p->is_variant[d]) {
@@ -167,6 +171,28 @@ static const bt_field *resolve(const struct tj_event *ev, tj_field f)
 			cur = bt_field_variant_borrow_selected_option_field_const(cur);
 		} else {
 			cur = bt_field_structure_borrow_member_field_by_index_const(cur, p->index[d]);
+		}
+	}
+	return cur;
+}
+
+/* The same walk through a flat record (flat_event.h). */
+static const uint8_t *resolve_flat(const struct tj_flat_event *fe, const struct tj_field_path *p)
+{
+	const uint8_t *cur;
+	switch (p->scope) {
+	case SCOPE_PAYLOAD: cur = tj_flat_scope(fe, 2); break;
+	case SCOPE_SPECIFIC: cur = tj_flat_scope(fe, 1); break;
+	case SCOPE_COMMON: cur = tj_flat_scope(fe, 0); break;
+	default: cur = tj_flat_packet_context(fe); break;
+	}
+	for (uint8_t d = 0; cur && d < p->depth; d++) {
+		if (p->is_variant[d]) {
+			if (cur[0] != TJ_FLAT_VARIANT || tj_flat_u32(cur + 5) != p->index[d])
+				return NULL;
+			cur += 9;
+		} else {
+			cur = tj_flat_member(cur, p->index[d]);
 		}
 	}
 	return cur;
@@ -188,7 +214,15 @@ static int read_int(const bt_field *f, int64_t *out)
 
 int tj_fields_int(const struct tj_event *ev, tj_field f, int64_t *out)
 {
-	const bt_field *fl = resolve(ev, f);
+	const struct tj_event_impl *impl = ev->host_private;
+	const struct tj_field_path *p = path_of(impl, f);
+	if (!p)
+		return 0;
+	if (impl->flat) {
+		const uint8_t *fl = resolve_flat(impl->flat, p);
+		return fl ? tj_flat_int(fl, out) : 0;
+	}
+	const bt_field *fl = resolve(impl, p);
 	return fl ? read_int(fl, out) : 0;
 }
 
@@ -203,7 +237,15 @@ int tj_fields_uint(const struct tj_event *ev, tj_field f, uint64_t *out)
 
 const char *tj_fields_str(const struct tj_event *ev, tj_field f)
 {
-	const bt_field *fl = resolve(ev, f);
+	const struct tj_event_impl *impl = ev->host_private;
+	const struct tj_field_path *p = path_of(impl, f);
+	if (!p)
+		return NULL;
+	if (impl->flat) {
+		const uint8_t *fl = resolve_flat(impl->flat, p);
+		return fl && fl[0] == TJ_FLAT_STR ? (const char *)fl + 5 : NULL;
+	}
+	const bt_field *fl = resolve(impl, p);
 	if (!fl || bt_field_get_class_type(fl) != BT_FIELD_CLASS_TYPE_STRING)
 		return NULL;
 	/* libbabeltrace2 2.0 leaves the previous event's text in an emptied
@@ -213,7 +255,15 @@ const char *tj_fields_str(const struct tj_event *ev, tj_field f)
 
 int64_t tj_fields_len(const struct tj_event *ev, tj_field f)
 {
-	const bt_field *fl = resolve(ev, f);
+	const struct tj_event_impl *impl = ev->host_private;
+	const struct tj_field_path *p = path_of(impl, f);
+	if (!p)
+		return -1;
+	if (impl->flat) {
+		const uint8_t *fl = resolve_flat(impl->flat, p);
+		return fl && fl[0] == TJ_FLAT_ARRAY ? (int64_t)tj_flat_u32(fl + 5) : -1;
+	}
+	const bt_field *fl = resolve(impl, p);
 	if (!fl || !bt_field_class_type_is(bt_field_get_class_type(fl), BT_FIELD_CLASS_TYPE_ARRAY))
 		return -1;
 	return (int64_t)bt_field_array_get_length(fl);
@@ -221,8 +271,20 @@ int64_t tj_fields_len(const struct tj_event *ev, tj_field f)
 
 int tj_fields_elem_uint(const struct tj_event *ev, tj_field f, uint64_t i, uint64_t *out)
 {
-	const bt_field *fl = resolve(ev, f);
+	const struct tj_event_impl *impl = ev->host_private;
+	const struct tj_field_path *p = path_of(impl, f);
 	int64_t v;
+	if (!p)
+		return 0;
+	if (impl->flat) {
+		const uint8_t *fl = resolve_flat(impl->flat, p);
+		const uint8_t *el = fl ? tj_flat_element(fl, i) : NULL;
+		if (!el || !tj_flat_int(el, &v))
+			return 0;
+		*out = (uint64_t)v;
+		return 1;
+	}
+	const bt_field *fl = resolve(impl, p);
 	if (!fl || !bt_field_class_type_is(bt_field_get_class_type(fl), BT_FIELD_CLASS_TYPE_ARRAY) ||
 	    i >= bt_field_array_get_length(fl))
 		return 0;

@@ -8,9 +8,12 @@
 
 #include "core.h"
 
+struct tj_flat_event;
+
 /* What struct tj_event.host_private points to. */
 struct tj_event_impl {
-	const void *bt;            /* const bt_event * */
+	const void *bt;            /* const bt_event *, or NULL: */
+	const struct tj_flat_event *flat; /* a flat record (--jobs, flat_event.h) */
 	struct tj_class *cls;      /* not const: tj_fields_format caches layouts in it */
 };
 

@@ -124,7 +124,8 @@ static void usage(FILE *f)
 	      "      --param P.KEY=VAL   set parameter KEY of plugin P\n"
 	      "      --analysis FILE     run a Trace Compass XML or tjconv YAML analysis\n"
 	      "                          (repeatable; see doc/analysis.md)\n"
-	      "      --jobs N            decode streams in N threads (default 1)\n"
+	      "      --jobs N|auto       decode streams in N threads (default auto: from the\n"
+	      "                          streams, the cores and the trace's size)\n"
 	      "      --follow            rotated session: wait for new chunks (until Ctrl-C)\n"
 	      "      --summary           analyzers print their summaries on stderr (IRQ and\n"
 	      "                          softirq statistics, packet journeys and links)\n"
@@ -272,6 +273,10 @@ static int parse_args(int argc, char **argv, struct tj_options *o, int *list_plu
 			o->allow_unsafe_plugins = 1;
 			break;
 		case OPT_JOBS:
+			if (strcmp(optarg, "auto") == 0) {
+				o->jobs = TJ_JOBS_AUTO;
+				break;
+			}
 			rc = parse_int("--jobs", optarg, 1, 256, &v);
 			if (rc == TJ_OK)
 				o->jobs = (int)v;

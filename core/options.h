@@ -15,6 +15,8 @@ struct tj_param {
 	char *value;
 };
 
+#define TJ_JOBS_AUTO (-1) /* --jobs auto: the reader chooses (jobs_auto.h) */
+
 struct tj_options {
 	char *input;          /* TRACE_DIR */
 	char *to;             /* exporter name (default "text") */
@@ -25,7 +27,7 @@ struct tj_options {
 	int clock_seconds;    /* -1 unset, else 0/1 */
 	int clock_relative;   /* -1 unset, else 0/1 */
 	int annotations;      /* -1 unset, else 0/1 (--no-annotations sets 0) */
-	int jobs;             /* 0 unset */
+	int jobs;             /* 0 unset, TJ_JOBS_AUTO (the default), else 1 to 256 */
 	int quiet;            /* -1 unset */
 	int summary;          /* -1 unset, 1: analyzers print their summaries */
 	int strict;           /* --strict: a torn stream file is an error, not salvaged */

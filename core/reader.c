@@ -62,6 +62,17 @@ static int next_worker_batch(struct tj_reader *r, struct upstream *up)
 	return TJ_OK;
 }
 
+/* Hand the message at up->pos to the streams: a flat event (--jobs) or a
+ * libbabeltrace2 message. */
+static int handle_head(struct tj_reader *r, struct upstream *up, const bt_message *m, int64_t ts,
+		       int *kept)
+{
+	if (!m && up->batch)
+		return tj_streams_handle_flat(&r->streams, &up->c, tj_batch_flat_at(up->batch, up->pos),
+					      ts, kept);
+	return tj_streams_handle(&r->streams, &up->c, m, ts, kept);
+}
+
 /*
  * Advance an upstream until its head is a timed message (or it ends),
  * handling untimed messages (stream/packet boundaries) on the way.
@@ -83,7 +94,7 @@ static int fill_head(struct tj_reader *r, struct upstream *up)
 				return TJ_OK;
 			}
 			int kept = 0;
-			int rc = tj_streams_handle(&r->streams, &up->c, m, TJ_TS_NONE, &kept);
+			int rc = handle_head(r, up, m, TJ_TS_NONE, &kept);
 			if (kept && r->workers)
 				up->batch_held = 1;
 			else if (!r->workers && !kept)
@@ -229,7 +240,7 @@ static int merge_step(struct tj_reader *r)
 		return STEP_PAUSE;
 	const bt_message *m = up->msgs[up->pos];
 	int kept = 0;
-	rc = tj_streams_handle(&r->streams, &up->c, m, ts, &kept);
+	rc = handle_head(r, up, m, ts, &kept);
 	if (!r->workers)
 		bt_message_put_ref(m);
 	up->pos++;

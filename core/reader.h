@@ -47,8 +47,12 @@ struct tj_stream_stats {
  * process, one after the other or at the same time.
  */
 int tj_reader_open(struct tj_reader **out, const char *path);
-/* The same, decoding with `jobs` worker threads (1: on the calling thread). */
+/* The same, decoding with `jobs` worker threads (1: on the calling thread;
+ * 0: --jobs auto, see jobs_auto.h). */
 int tj_reader_open_jobs(struct tj_reader **out, const char *path, uint32_t jobs);
+/* The decoding threads the reader uses (1: none but the caller's) and how
+ * that was chosen ("--jobs 4", "auto: 16 streams, 2 cores"). */
+uint32_t tj_reader_jobs(const struct tj_reader *r, const char **why);
 /* The same, salvaging torn stream files (salvage.h: TJ_SALVAGE_STRICT
  * refuses them, TJ_SALVAGE_QUIET does not warn).  open_jobs is quiet:
  * it serves second readers of an input the first one warned about. */

@@ -58,6 +58,8 @@ struct tj_reader {
 	bt_graph **wgraphs;
 	uint32_t nwgraphs;
 	struct tj_workers *workers;
+	uint32_t jobs;          /* decoding threads used (1: the main thread) */
+	char jobs_why[80];      /* how that was chosen, for --summary */
 
 	int started;            /* tj_reader_start done */
 	uint32_t *trace_rank;   /* trace index -> rank of its name (ties) */

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "error.h"
 #include "graph.h"
+#include "log.h"
 #include "reader_jobs.h"
 
 #ifndef BATCH_TARGET
@@ -46,6 +48,8 @@ struct worker {
 	uint32_t rr;       /* round-robin cursor */
 	uint32_t batch_target; /* messages per batch: fewer when feeding many
 				  streams, so messages in flight stay bounded */
+	double cpu_s;      /* the thread's CPU time when it ended */
+	uint64_t events;   /* events it flattened */
 	struct tj_batch *returned; /* protected by all->mu */
 	struct tj_batch *free_list; /* worker only */
 	char error[512];
@@ -104,8 +108,11 @@ int64_t tj_message_ts(const bt_message *m)
 static void release_messages(struct tj_batch *b)
 {
 	for (uint64_t i = 0; i < b->count; i++)
-		bt_message_put_ref(b->msgs[i]);
+		if (b->msgs[i])
+			bt_message_put_ref(b->msgs[i]);
 	b->count = 0;
+	b->arena.len = 0;
+	b->pkt = NULL;
 }
 
 static struct tj_batch *batch_get(struct worker *wk)
@@ -122,9 +129,11 @@ static struct tj_batch *batch_get(struct worker *wk)
 	b->cap = BATCH_TARGET + 64;
 	b->msgs = malloc(b->cap * sizeof(*b->msgs));
 	b->ts = malloc(b->cap * sizeof(*b->ts));
-	if (!b->msgs || !b->ts) {
+	b->off = malloc(b->cap * sizeof(*b->off));
+	if (!b->msgs || !b->ts || !b->off) {
 		free(b->msgs);
 		free(b->ts);
+		free(b->off);
 		free(b);
 		return NULL;
 	}
@@ -138,9 +147,41 @@ static void batch_free_list(struct tj_batch *b)
 		release_messages(b);
 		free(b->msgs);
 		free(b->ts);
+		free(b->off);
+		tj_flat_arena_release(&b->arena);
 		free(b);
 		b = n;
 	}
+}
+
+/* Item i of b: an event becomes a flat record and its message goes back to
+ * libbabeltrace2's pools now; other messages are kept until b returns. */
+static int flatten(struct tj_batch *b, uint64_t i, const bt_message *m)
+{
+	b->ts[i] = tj_message_ts(m);
+	bt_message_type t = bt_message_get_type(m);
+	if (t != BT_MESSAGE_TYPE_EVENT) {
+		/* a packet boundary: the next event's packet is a new one (its
+		 * object may even reuse the old one's memory) */
+		if (t == BT_MESSAGE_TYPE_PACKET_BEGINNING || t == BT_MESSAGE_TYPE_PACKET_END)
+			b->pkt = NULL;
+		b->msgs[i] = m;
+		return 0;
+	}
+	const bt_event *e = bt_message_event_borrow_event_const(m);
+	const bt_packet *pkt = bt_event_borrow_packet_const(e);
+	size_t off;
+	if (!b->pkt || pkt != b->pkt) {
+		if (tj_flat_add_packet(&b->arena, pkt, &b->pkt_off))
+			return -1;
+		b->pkt = pkt;
+	}
+	if (tj_flat_add_event(&b->arena, e, b->pkt_off, &off) || off > UINT32_MAX)
+		return -1;
+	b->msgs[i] = NULL;
+	b->off[i] = (uint32_t)off;
+	bt_message_put_ref(m);
+	return 0;
 }
 
 /* Pull messages of upstream u into b until it is full or the stream ends.
@@ -171,11 +212,14 @@ static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
 			uint64_t cap = (b->count + n) * 2;
 			const bt_message **v = realloc(b->msgs, cap * sizeof(*v));
 			int64_t *tv = v ? realloc(b->ts, cap * sizeof(*tv)) : NULL;
+			uint32_t *ov = tv ? realloc(b->off, cap * sizeof(*ov)) : NULL;
 			if (v)
 				b->msgs = v;
 			if (tv)
 				b->ts = tv;
-			if (!v || !tv) {
+			if (ov)
+				b->off = ov;
+			if (!v || !tv || !ov) {
 				for (uint64_t i = 0; i < n; i++)
 					bt_message_put_ref(msgs[i]);
 				snprintf(wk->error, sizeof(wk->error), "out of memory");
@@ -186,8 +230,14 @@ static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
 		/* Timestamps are read here, on the core that just decoded the
 		 * message: the merge then orders batches without touching them. */
 		for (uint64_t i = 0; i < n; i++) {
-			b->msgs[b->count + i] = msgs[i];
-			b->ts[b->count + i] = tj_message_ts(msgs[i]);
+			if (flatten(b, b->count + i, msgs[i])) {
+				for (uint64_t j = i; j < n; j++)
+					bt_message_put_ref(msgs[j]);
+				b->count += i;
+				snprintf(wk->error, sizeof(wk->error), "out of memory");
+				return -1;
+			}
+			wk->events += !b->msgs[b->count + i];
 		}
 		b->count += n;
 	}
@@ -354,10 +404,18 @@ int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nwork
 	return TJ_OK;
 }
 
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	return clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 ? (double)ts.tv_sec + ts.tv_nsec / 1e9
+								 : 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *wk = arg;
 	bt_graph_run_status st = bt_graph_run(wk->graph);
+	wk->cpu_s = thread_cpu_s();
 	if (st != BT_GRAPH_RUN_STATUS_OK) {
 		/* Configuration failed: fail every queue this worker feeds. */
 		const bt_error *err = bt_current_thread_take_error();
@@ -435,6 +493,12 @@ void tj_workers_free(struct tj_workers *all)
 	for (uint32_t w = 0; all->w && w < all->nworkers; w++)
 		if (all->w[w].started)
 			pthread_join(all->w[w].thread, NULL);
+	/* TJCONV_DEBUG=1: CPU time by thread, the main thread's being the
+	 * critical path on an idle machine (what wall time hides on a busy one) */
+	tj_log(TJ_LOG_DEBUG, NULL, "jobs: main thread %.3f s CPU", thread_cpu_s());
+	for (uint32_t w = 0; all->w && w < all->nworkers; w++)
+		tj_log(TJ_LOG_DEBUG, NULL, "jobs: worker %u %.3f s CPU, %llu events", (unsigned)w,
+		       all->w[w].cpu_s, (unsigned long long)all->w[w].events);
 	/* Threads are gone: release what they owned, on this thread. */
 	for (uint32_t u = 0; all->queues && u < all->nups; u++)
 		batch_free_list(all->queues[u].head);

@@ -3,10 +3,20 @@
  * libbabeltrace2 graph over a subset of the streams, hand batches of
  * decoded messages to the reader's merge on the main thread.
  *
+ * Events cross as flat records (flat_event.h): the worker copies each
+ * event into its batch's arena and releases the message at once, so the
+ * main thread reads no libbabeltrace2 event, field or packet object, and
+ * the worker's pools recycle while still in its cache.  The rare other
+ * messages (stream and packet boundaries, discard reports: a few per
+ * packet) still cross as messages; they need the stream's trace and class
+ * on first sight, which a flat copy would have to duplicate for nothing.
+ *
  * Why this is safe with a library that is not thread-safe: every graph,
  * iterator and message is created, referenced and released only on its
- * worker's thread; the main thread only reads immutable fields of messages
- * that the worker keeps alive until the main thread hands the batch back.
+ * worker's thread; the main thread only reads immutable fields of the
+ * boundary messages the worker keeps alive until the main thread hands
+ * the batch back, and immutable classes (event and field classes, whose
+ * references it never takes or puts).
  */
 #ifndef TJ_CORE_READER_JOBS_H
 #define TJ_CORE_READER_JOBS_H
@@ -15,6 +25,8 @@
 
 #include <babeltrace2/babeltrace.h>
 
+#include "flat_event.h"
+
 struct tj_workers;
 
 /* A batch of messages of one upstream, owned by its worker. */
@@ -22,15 +34,26 @@ struct tj_batch {
 	struct tj_batch *next;
 	uint32_t up;
 	uint64_t count, cap;
-	const bt_message **msgs;
+	const bt_message **msgs; /* NULL: item i is the flat event at flat_at(b, i) */
+	uint32_t *off;           /* offset in arena of each flat event */
 	int64_t *ts;   /* tj_message_ts of each message */
+	struct tj_flat_arena arena;
+	const bt_packet *pkt;    /* worker: the packet last encoded in arena */
+	size_t pkt_off;
 };
+
+static inline const struct tj_flat_event *tj_batch_flat_at(const struct tj_batch *b, uint64_t i)
+{
+	return (const struct tj_flat_event *)(const void *)(b->arena.data + b->off[i]);
+}
 
 /* Timestamp that orders a message in the merge (ns from origin), or
  * TJ_TS_NONE when the message only updates stream state. */
 int64_t tj_message_ts(const bt_message *m);
 
-/* The part of one upstream (connected output port) that workers see. */
+/* The part of one upstream (connected output port) that workers see.
+ * Extensible: a window of a stream (a packet range) would add its end
+ * here and fill_batch would stop the upstream there. */
 struct tj_up_link {
 	bt_message_iterator *it;
 	const char *name;

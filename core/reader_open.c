@@ -13,6 +13,7 @@
 #include "discovery.h"
 #include "error.h"
 #include "fields.h"
+#include "jobs_auto.h"
 #include "live.h"
 #include "reader_impl.h"
 #include "strvec.h"
@@ -130,9 +131,12 @@ int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jo
 		free(r);
 		return TJ_ENOMEM;
 	}
+	r->jobs = 1;
+	snprintf(r->jobs_why, sizeof(r->jobs_why), "--jobs %u", (unsigned)jobs);
 	if (tj_live_is_url(path)) {
 		/* lttng-relayd's sessions instead of trace folders (live.c) */
 		jobs = 1;
+		snprintf(r->jobs_why, sizeof(r->jobs_why), "live session");
 		rc = tj_live_open_sources(r);
 		if (rc)
 			goto fail;
@@ -140,6 +144,7 @@ int tj_reader_open_salvage(struct tj_reader **out, const char *path, uint32_t jo
 	}
 	if (tj_chunks_wanted(path)) {
 		/* archives/ of a rotated session: one chunk's graph at a time */
+		snprintf(r->jobs_why, sizeof(r->jobs_why), "rotated session");
 		rc = tj_chunks_open(r);
 		if (rc)
 			goto fail;
@@ -219,7 +224,19 @@ sources_added:
 			}
 		}
 	}
+	if (jobs == 0 && r->live) {
+		jobs = 1;
+	} else if (jobs == 0) {
+		uint64_t bytes = 0;
+		for (size_t i = 0; i < r->ntraces; i++)
+			bytes += tj_jobs_stream_bytes(r->traces[i].path);
+		jobs = tj_jobs_auto((uint32_t)r->nups, bytes, r->jobs_why, sizeof(r->jobs_why));
+	} else if (jobs > 1 && r->nups < 2) {
+		snprintf(r->jobs_why, sizeof(r->jobs_why), "--jobs %u, 1 stream", (unsigned)jobs);
+	}
 	rc = jobs > 1 && r->nups > 1 ? setup_workers(r, jobs) : setup_sink(r);
+	if (r->workers)
+		r->jobs = r->nwgraphs;
 	if (rc)
 		goto fail;
 graph_ready:
@@ -239,6 +256,12 @@ fail:
 	tj_strvec_release(&dirs);
 	tj_reader_free(r);
 	return rc;
+}
+
+uint32_t tj_reader_jobs(const struct tj_reader *r, const char **why)
+{
+	*why = r->jobs_why;
+	return r->jobs;
 }
 
 void tj_reader_free(struct tj_reader *r)

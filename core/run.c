@@ -291,9 +291,17 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 		rc = TJ_EINVAL;
 		goto out;
 	}
-	if ((rc = tj_reader_open_salvage(&reader, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1,
+	/* --jobs auto (0 for the reader) unless a number was given; --follow
+	 * reads chunk by chunk on one thread */
+	uint32_t jobs = opts->jobs >= 1 ? (uint32_t)opts->jobs : opts->follow > 0 ? 1 : 0;
+	if ((rc = tj_reader_open_salvage(&reader, opts->input, jobs,
 					 opts->strict ? TJ_SALVAGE_STRICT : 0)))
 		goto out;
+	if (opts->summary == 1) {
+		const char *why;
+		uint32_t used = tj_reader_jobs(reader, &why);
+		tj_log_summary("decoding: %u thread%s (%s)", (unsigned)used, used == 1 ? "" : "s", why);
+	}
 	tj_reader_set_follow(reader, opts->follow > 0);
 	if ((rc = tj_output_open(&run.out, opts->output, TJ_OUTPUT_COMPRESS_AUTO)))
 		goto out;
@@ -308,7 +316,7 @@ int tj_run_convert(const struct tj_options *opts, struct tj_plugin_set *set,
 	 * prescan reads the whole input first, which a live session or a
 	 * followed folder does not have yet: they are read as recorded. */
 	if (opts->sync != 0 && !tj_reader_is_live(reader) && opts->follow <= 0 &&
-	    (rc = tj_sync_prepare(&sync, opts->input, opts->jobs > 1 ? (uint32_t)opts->jobs : 1,
+	    (rc = tj_sync_prepare(&sync, opts->input, jobs,
 				  opts->summary == 1)))
 		goto out;
 	if (sync) {

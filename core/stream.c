@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "fields.h"
 #include "reader_jobs.h"
 #include "stream.h"
@@ -195,43 +196,38 @@ static int read_ctx_int(const bt_field *ctx, int idx, int is_signed, int32_t *ou
 	return 1;
 }
 
-/* cpu: the stream's CPU when the event was read (a held event is handled
- * after later packets were), or INT32_MIN for the current one. */
-static int handle_event(struct tj_streams *ss, struct tj_stream_cursor *up, const bt_message *m,
-			int64_t ts, int32_t cpu)
+/* The class of an event of stream st (interned on first sight) with the
+ * stream's counts updated, or NULL with *rc set. */
+static struct tj_class *event_class(struct tj_streams *ss, struct tj_stream_state *st,
+				    const bt_event_class *ec, uint64_t class_id, int64_t ts, int *rc)
 {
-	const bt_event *e = bt_message_event_borrow_event_const(m);
-	struct tj_stream_state *st = up->cur;
-
-	if (!st || st->bt != bt_event_borrow_stream_const(e)) {
-		st = stream_get(ss, up, bt_event_borrow_stream_const(e));
-		if (!st)
-			return TJ_ENOMEM;
-	}
 	struct tj_sclass *sc = st->sc;
-	const bt_event_class *ec = bt_event_borrow_class_const(e);
-	struct tj_class *cls = tj_sclass_borrow_class(sc, bt_event_class_get_id(ec));
+	struct tj_class *cls = tj_sclass_borrow_class(sc, class_id);
+	*rc = TJ_OK;
 	if (!cls) {
+		/* ec is an immutable class: reading it from any thread is safe */
 		cls = tj_classes_intern(&ss->classes, sc, ec);
-		if (!cls)
-			return TJ_ENOMEM;
-		if (ss->cb && ss->cb->on_class) {
-			int rc = ss->cb->on_class(ss->cb->ud, cls);
-			if (rc)
-				return rc;
+		if (!cls) {
+			*rc = TJ_ENOMEM;
+			return NULL;
 		}
+		if (ss->cb && ss->cb->on_class && (*rc = ss->cb->on_class(ss->cb->ud, cls)))
+			return NULL;
 	}
-
 	st->stats.events++;
 	if (ts != TJ_TS_NONE) {
 		if (st->last_ts != TJ_TS_NONE && ts < st->last_ts)
 			st->stats.backwards++;
 		st->last_ts = ts;
 	}
+	return cls;
+}
 
-	struct tj_event_impl impl = {.bt = e, .cls = cls};
-	struct tj_event ev = {
-		.size = sizeof(ev),
+static struct tj_event event_init(struct tj_stream_state *st, struct tj_class *cls, int64_t ts,
+				  int32_t cpu, struct tj_event_impl *impl)
+{
+	return (struct tj_event){
+		.size = sizeof(struct tj_event),
 		.cls = &cls->pub,
 		.ts = ts,
 		.cpu = cpu != INT32_MIN ? cpu : st->stats.cpu,
@@ -240,8 +236,31 @@ static int handle_event(struct tj_streams *ss, struct tj_stream_cursor *up, cons
 		.prio = INT32_MIN,
 		.comm = NULL,
 		.stream_index = st->index,
-		.host_private = &impl,
+		.host_private = impl,
 	};
+}
+
+/* cpu: the stream's CPU when the event was read (a held event is handled
+ * after later packets were), or INT32_MIN for the current one. */
+static int handle_event(struct tj_streams *ss, struct tj_stream_cursor *up, const bt_message *m,
+			int64_t ts, int32_t cpu)
+{
+	const bt_event *e = bt_message_event_borrow_event_const(m);
+	struct tj_stream_state *st = up->cur;
+	int rc;
+
+	if (!st || st->bt != bt_event_borrow_stream_const(e)) {
+		st = stream_get(ss, up, bt_event_borrow_stream_const(e));
+		if (!st)
+			return TJ_ENOMEM;
+	}
+	const bt_event_class *ec = bt_event_borrow_class_const(e);
+	struct tj_class *cls = event_class(ss, st, ec, bt_event_class_get_id(ec), ts, &rc);
+	if (!cls)
+		return rc;
+	struct tj_sclass *sc = st->sc;
+	struct tj_event_impl impl = {.bt = e, .cls = cls};
+	struct tj_event ev = event_init(st, cls, ts, cpu, &impl);
 	if (sc->ctx_tid >= 0 || sc->ctx_pid >= 0 || sc->ctx_procname >= 0 || sc->ctx_prio >= 0) {
 		const bt_field *ctx = bt_event_borrow_common_context_field_const(e);
 		read_ctx_int(ctx, sc->ctx_tid, sc->ctx_tid_signed, &ev.tid);
@@ -255,6 +274,76 @@ static int handle_event(struct tj_streams *ss, struct tj_stream_cursor *up, cons
 		}
 	}
 	return ss->cb->on_event(ss->cb->ud, cls, &ev);
+}
+
+/* A member of a flat common context read as read_ctx_int does. */
+static void flat_ctx_int(const uint8_t *ctx, int idx, int32_t *out)
+{
+	const uint8_t *f = idx >= 0 && ctx ? tj_flat_member(ctx, (uint32_t)idx) : NULL;
+	int64_t v;
+	if (f && tj_flat_int(f, &v))
+		*out = (int32_t)v;
+}
+
+/* The stream a flat event belongs to: its beginning came earlier on the
+ * same upstream (as a message), so it is known; the pointer is only
+ * compared. */
+static struct tj_stream_state *stream_find(struct tj_streams *ss, struct tj_stream_cursor *up,
+					   const bt_stream *s)
+{
+	if (up->cur && up->cur->bt == s)
+		return up->cur;
+	for (size_t i = 0; i < ss->n; i++)
+		if (ss->v[i]->bt == s)
+			return up->cur = ss->v[i];
+	return NULL;
+}
+
+/* handle_event for a flat event (--jobs). */
+static int handle_flat_event(struct tj_streams *ss, struct tj_stream_cursor *up,
+			     const struct tj_flat_event *fe, int64_t ts, int32_t cpu)
+{
+	struct tj_stream_state *st = stream_find(ss, up, fe->stream);
+	int rc;
+	if (!st) {
+		tj_error_append("an event of stream '%s' came before its stream beginning",
+				up->port_name);
+		return TJ_EIO;
+	}
+	struct tj_class *cls = event_class(ss, st, fe->event_class, fe->class_id, ts, &rc);
+	if (!cls)
+		return rc;
+	struct tj_sclass *sc = st->sc;
+	struct tj_event_impl impl = {.bt = NULL, .flat = fe, .cls = cls};
+	struct tj_event ev = event_init(st, cls, ts, cpu, &impl);
+	if (sc->ctx_tid >= 0 || sc->ctx_pid >= 0 || sc->ctx_procname >= 0 || sc->ctx_prio >= 0) {
+		const uint8_t *ctx = tj_flat_scope(fe, 0);
+		flat_ctx_int(ctx, sc->ctx_tid, &ev.tid);
+		flat_ctx_int(ctx, sc->ctx_pid, &ev.pid);
+		flat_ctx_int(ctx, sc->ctx_prio, &ev.prio);
+		const uint8_t *pn = sc->ctx_procname >= 0 && ctx
+					    ? tj_flat_member(ctx, (uint32_t)sc->ctx_procname)
+					    : NULL;
+		if (pn && pn[0] == TJ_FLAT_STR)
+			ev.comm = (const char *)pn + 5;
+	}
+	return ss->cb->on_event(ss->cb->ud, cls, &ev);
+}
+
+int tj_streams_handle_flat(struct tj_streams *ss, struct tj_stream_cursor *up,
+			   const struct tj_flat_event *fe, int64_t ts, int *kept)
+{
+	if (ss->priming) {
+		struct tj_stream_state *st = stream_find(ss, up, fe->stream);
+		struct tj_held *h = st ? held_add(ss, up) : NULL;
+		if (!h)
+			return st ? TJ_ENOMEM : TJ_EIO;
+		h->flat = fe;
+		h->cpu = st->stats.cpu;
+		*kept = 1;
+		return TJ_OK;
+	}
+	return handle_flat_event(ss, up, fe, ts, INT32_MIN);
 }
 
 /* Handle one message of an upstream.  Returns a tj_status, or a callback's
@@ -303,7 +392,10 @@ int tj_streams_deliver_held(struct tj_streams *s, int put_refs)
 	while (s->held_pos < s->nheld) {
 		struct tj_held *h = &s->held[s->held_pos++];
 		int rc = TJ_OK;
-		if (h->msg) {
+		if (h->flat) {
+			rc = handle_flat_event(s, h->c, h->flat, TJ_TS_NONE, h->cpu);
+			h->flat = NULL;
+		} else if (h->msg) {
 			rc = handle_event(s, h->c, h->msg, TJ_TS_NONE, h->cpu);
 			if (put_refs)
 				bt_message_put_ref(h->msg);

@@ -14,6 +14,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "classes.h"
+#include "flat_event.h"
 #include "reader.h"
 #include "sync.h"
 #include "salvage.h"
@@ -42,6 +43,7 @@ struct tj_held {
 	struct tj_stream_cursor *c; /* the reader's, stable while it lives */
 	int32_t cpu;            /* the stream's CPU when it was met */
 	const bt_message *msg;
+	const struct tj_flat_event *flat; /* --jobs: in a batch the reader keeps */
 	struct tj_discard d;
 };
 
@@ -64,6 +66,10 @@ struct tj_streams {
  * the caller must keep it alive until tj_streams_deliver_held. */
 int tj_streams_handle(struct tj_streams *s, struct tj_stream_cursor *c, const bt_message *m,
 		      int64_t ts, int *kept);
+/* The same for a flat event (--jobs); *kept: fe went to the held list, so
+ * the caller must keep its batch until tj_streams_deliver_held. */
+int tj_streams_handle_flat(struct tj_streams *s, struct tj_stream_cursor *c,
+			   const struct tj_flat_event *fe, int64_t ts, int *kept);
 /* Deliver what is held; put_refs: put the held messages' references
  * afterwards.  A tj_status or TJ_DONE (the rest stays held for the next
  * call). */

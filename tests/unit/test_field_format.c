@@ -8,7 +8,9 @@
  * from the hand-made trace tests/tools/mkctf-fields writes, read with
  * libbabeltrace2 (source.ctf.fs, utils.muxer, a simple sink); each expected
  * text is babeltrace2's own output for that event, checked by hand against
- * the values the generator writes.
+ * the values the generator writes.  Each event is also copied into a flat
+ * record (core/flat_event.h, what --jobs workers hand over) and formatted
+ * from the copy: the text must be the same, byte for byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "fields.h"
+#include "flat_event.h"
 #include "sbuf.h"
 
 #define MAX_EVENTS 64
@@ -29,6 +32,7 @@
 static struct tj_class shared_cls; /* holds the cached text layouts */
 
 static char *texts[MAX_EVENTS]; /* "name: fields", in babeltrace2's order */
+static char *flat_texts[MAX_EVENTS]; /* the same from flat records */
 static size_t ntexts;
 static char tracedir[256];
 
@@ -54,6 +58,7 @@ static bt_graph_simple_sink_component_consume_func_status sink_consume(bt_messag
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
 	}
 	for (uint64_t i = 0; i < n; i++) {
+		int put = 0;
 		if (bt_message_get_type(msgs[i]) == BT_MESSAGE_TYPE_EVENT && ntexts < MAX_EVENTS) {
 			const bt_event *e = bt_message_event_borrow_event_const(msgs[i]);
 			/* One class for all: the cached layouts are keyed by
@@ -65,9 +70,28 @@ static bt_graph_simple_sink_component_consume_func_status sink_consume(bt_messag
 			if (tj_sbuf_append(&sb, name, strlen(name)) || tj_sbuf_append(&sb, ": ", 2) ||
 			    tj_fields_format(&ev, &sb) != TJ_OK)
 				return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+			/* the flat copy, formatted after the event is gone */
+			struct tj_flat_arena a = {0};
+			size_t pkt_off, off;
+			if (tj_flat_add_packet(&a, bt_event_borrow_packet_const(e), &pkt_off) ||
+			    tj_flat_add_event(&a, e, pkt_off, &off))
+				return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+			bt_message_put_ref(msgs[i]);
+			put = 1;
+			struct tj_event_impl fimpl = {
+				.flat = (const struct tj_flat_event *)(const void *)(a.data + off),
+				.cls = &shared_cls};
+			struct tj_event fev = {.host_private = &fimpl};
+			struct tj_sbuf fsb = {0};
+			if (tj_sbuf_append(&fsb, name, strlen(name)) || tj_sbuf_append(&fsb, ": ", 2) ||
+			    tj_fields_format(&fev, &fsb) != TJ_OK)
+				return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+			tj_flat_arena_release(&a);
+			flat_texts[ntexts] = fsb.data;
 			texts[ntexts++] = sb.data;
 		}
-		bt_message_put_ref(msgs[i]);
+		if (!put)
+			bt_message_put_ref(msgs[i]);
 	}
 	return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
 }
@@ -138,8 +162,10 @@ out:
 static int release(void **state)
 {
 	char cmd[512];
-	for (size_t i = 0; i < ntexts; i++)
+	for (size_t i = 0; i < ntexts; i++) {
 		free(texts[i]);
+		free(flat_texts[i]);
+	}
 	tj_fields_format_release(&shared_cls);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tracedir);
 	return system(cmd) == 0 ? 0 : -1;
@@ -150,6 +176,18 @@ static const char *text(size_t i)
 {
 	assert_true(i < ntexts);
 	return texts[i];
+}
+
+/* Every event's text from its flat record is the text from its fields
+ * (which the tests below check against babeltrace2's). */
+static void test_flat_records_same_text(void **state)
+{
+	(void)state;
+	assert_true(ntexts > 0);
+	for (size_t i = 0; i < ntexts; i++) {
+		assert_non_null(flat_texts[i]);
+		assert_string_equal(flat_texts[i], texts[i]);
+	}
 }
 
 static void test_event_count(void **state)
@@ -248,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_event_count),
+		cmocka_unit_test(test_flat_records_same_text),
 		cmocka_unit_test(test_signed_unsigned_extremes),
 		cmocka_unit_test(test_enumerations),
 		cmocka_unit_test(test_string_escapes),

@@ -1,0 +1,35 @@
+/*
+ * --jobs auto (the default): how many decoding threads a trace gets.
+ *
+ * The rule, from what a thread costs and what it saves: a worker takes the
+ * decoding off the main thread (which then merges, analyzes and exports),
+ * but parses the trace's metadata once more and needs a core of its own.
+ * So auto is 1 when
+ *   - fewer than 2 cores are available (online and in our affinity mask),
+ *   - the trace has fewer than 2 streams (a stream is decoded by one
+ *     worker: nothing to share),
+ *   - its stream files hold less than TJ_JOBS_AUTO_MIN_BYTES (a few
+ *     milliseconds of decoding: a thread is not worth its setup),
+ *   - it is a live session, a rotated session or --follow (read as it
+ *     comes, chunk by chunk: one thread);
+ * otherwise min(streams, max(2, cores - 1), TJ_JOBS_AUTO_MAX): one core is
+ * left to the main thread when there are more than two.
+ */
+#ifndef TJ_CORE_JOBS_AUTO_H
+#define TJ_CORE_JOBS_AUTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TJ_JOBS_AUTO_MIN_BYTES (UINT64_C(1) << 20)
+#define TJ_JOBS_AUTO_MAX 32
+
+/* Cores this process may run on. */
+uint32_t tj_jobs_cores(void);
+/* Bytes of a trace folder's stream files (every regular file but metadata). */
+uint64_t tj_jobs_stream_bytes(const char *dir);
+/* The auto choice for nstreams streams holding bytes; why: a short
+ * reason ("auto: 16 streams, 2 cores"), for --summary. */
+uint32_t tj_jobs_auto(uint32_t nstreams, uint64_t bytes, char *why, size_t cap);
+
+#endif
