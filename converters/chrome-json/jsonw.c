@@ -51,13 +51,9 @@ static inline void reserve(struct jsonw *w, size_t n)
 		jsonw_flush(w);
 }
 
-void jsonw_raw(struct jsonw *w, const char *s, size_t n)
+/* jsonw_raw when the bytes do not fit in what is left of the buffer. */
+void jsonw_raw_slow(struct jsonw *w, const char *s, size_t n)
 {
-	if (n <= w->cap - w->len) {
-		memcpy(w->buf + w->len, s, n);
-		w->len += n;
-		return;
-	}
 	jsonw_flush(w);
 	if (n >= w->cap) {
 		if (!w->err) {
@@ -71,12 +67,6 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t n)
 	}
 	memcpy(w->buf, s, n);
 	w->len = n;
-}
-
-void jsonw_char(struct jsonw *w, char c)
-{
-	reserve(w, 1);
-	w->buf[w->len++] = c;
 }
 
 /* ---- UTF-8 ---------------------------------------------------------- */
@@ -149,59 +139,80 @@ static const unsigned char plain[256] = {
 
 static const char hexdig[] = "0123456789abcdef";
 
+/*
+ * Copy the run of plain bytes at s straight into the buffer (flushing when
+ * it fills) and return how many were copied; stops at the first byte that
+ * needs escaping, or at the end (n bytes, or the NUL when n is SIZE_MAX).
+ * One pass instead of a scan, then a copy: strings are most of the bytes.
+ */
+static size_t copy_plain(struct jsonw *w, const unsigned char *s, size_t n)
+{
+	size_t done = 0;
+	for (;;) {
+		size_t room = w->cap - w->len, lim = n - done < room ? n - done : room, k = 0;
+		char *o = w->buf + w->len;
+		const unsigned char *p = s + done;
+		while (k < lim && plain[p[k]]) {
+			o[k] = (char)p[k];
+			k++;
+		}
+		w->len += k;
+		done += k;
+		if (k < lim || done == n)
+			return done;
+		jsonw_flush(w); /* the buffer is full, the run goes on */
+	}
+}
+
+/* One byte that is not plain (and what follows it, for UTF-8) at s. */
+static size_t escape_one(struct jsonw *w, const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	reserve(w, 6);
+	char *o = w->buf + w->len;
+	if (c < 0x80) {
+		o[0] = '\\';
+		switch (c) {
+		case '"': o[1] = '"'; w->len += 2; break;
+		case '\\': o[1] = '\\'; w->len += 2; break;
+		case '\n': o[1] = 'n'; w->len += 2; break;
+		case '\t': o[1] = 't'; w->len += 2; break;
+		case '\r': o[1] = 'r'; w->len += 2; break;
+		case '\b': o[1] = 'b'; w->len += 2; break;
+		case '\f': o[1] = 'f'; w->len += 2; break;
+		default:
+			o[1] = 'u';
+			o[2] = '0';
+			o[3] = '0';
+			o[4] = hexdig[c >> 4];
+			o[5] = hexdig[c & 15];
+			w->len += 6;
+		}
+		return 1;
+	}
+	size_t bad = 0, len = utf8_scan(s, n, &bad);
+	if (len) {
+		memcpy(o, s, len);
+		w->len += len;
+		return len;
+	}
+	/* U+FFFD REPLACEMENT CHARACTER */
+	o[0] = (char)0xEF;
+	o[1] = (char)0xBF;
+	o[2] = (char)0xBD;
+	w->len += 3;
+	return bad;
+}
+
 void jsonw_str_body(struct jsonw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
 	while (i < n) {
-		/* the run of plain bytes, copied at once */
-		size_t j = i;
-		while (j < n && plain[s[j]])
-			j++;
-		if (j > i) {
-			jsonw_raw(w, (const char *)s + i, j - i);
-			i = j;
-			if (i == n)
-				break;
-		}
-		unsigned char c = s[i];
-		reserve(w, 6);
-		char *o = w->buf + w->len;
-		if (c < 0x80) {
-			o[0] = '\\';
-			switch (c) {
-			case '"': o[1] = '"'; w->len += 2; break;
-			case '\\': o[1] = '\\'; w->len += 2; break;
-			case '\n': o[1] = 'n'; w->len += 2; break;
-			case '\t': o[1] = 't'; w->len += 2; break;
-			case '\r': o[1] = 'r'; w->len += 2; break;
-			case '\b': o[1] = 'b'; w->len += 2; break;
-			case '\f': o[1] = 'f'; w->len += 2; break;
-			default:
-				o[1] = 'u';
-				o[2] = '0';
-				o[3] = '0';
-				o[4] = hexdig[c >> 4];
-				o[5] = hexdig[c & 15];
-				w->len += 6;
-			}
-			i++;
-			continue;
-		}
-		size_t bad = 0, len = utf8_scan(s + i, n - i, &bad);
-		if (len) {
-			memcpy(o, s + i, len);
-			w->len += len;
-			i += len;
-		} else {
-			/* U+FFFD REPLACEMENT CHARACTER */
-			o[0] = (char)0xEF;
-			o[1] = (char)0xBF;
-			o[2] = (char)0xBD;
-			w->len += 3;
-			i += bad;
-		}
+		i += copy_plain(w, s + i, n - i);
+		if (i < n)
+			i += escape_one(w, s + i, n - i);
 	}
 }
 
@@ -212,23 +223,53 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 	jsonw_char(w, '"');
 }
 
-void jsonw_str(struct jsonw *w, const char *s)
+/* NUL-terminated: the plain prefix (usually all of it) is copied without
+ * measuring the string first; NUL is not plain, so the copy stops there. */
+void jsonw_str(struct jsonw *w, const char *str)
 {
-	jsonw_strn(w, s ? s : "", s ? strlen(s) : 0);
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	jsonw_char(w, '"');
+	size_t i = copy_plain(w, s, SIZE_MAX);
+	if (s[i])
+		jsonw_str_body(w, (const char *)s + i, strlen((const char *)s + i));
+	jsonw_char(w, '"');
 }
 
 /* ---- numbers -------------------------------------------------------- */
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static const uint64_t pow10_u64[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* Digits counted first, then written from the end two at a time: half the
+ * divisions of one digit at a time and no reversing copy. */
 size_t jsonw_fmt_u64(char *dst, uint64_t v)
 {
-	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		dst[i] = tmp[n - 1 - i];
+	size_t n = 1;
+	while (n < 20 && v >= pow10_u64[n])
+		n++;
+	char *p = dst + n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		p[0] = digit_pairs[2 * r];
+		p[1] = digit_pairs[2 * r + 1];
+	}
+	if (v >= 10) {
+		p[-2] = digit_pairs[2 * v];
+		p[-1] = digit_pairs[2 * v + 1];
+	} else {
+		p[-1] = (char)('0' + v);
+	}
 	return n;
 }
 
