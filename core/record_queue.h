@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "sbuf.h"
+#include "static_text.h"
 
 struct tj_queued_record;
 struct tj_queued_arg;
@@ -21,6 +22,7 @@ struct tj_record_queue {
 	size_t nargs, cap_args;
 	struct tj_arg *view;             /* args rebuilt for delivery */
 	size_t cap_view;
+	struct tj_static_text text;      /* strings kept by pointer, not copied */
 };
 
 /* Copy rec (honouring rec->size and each arg's size); origin is borrowed
