@@ -44,7 +44,7 @@ static struct qstr keep_string(struct tj_record_queue *q, const char *s, int *fa
 	struct qstr k = {NULL, NO_STRING};
 	if (!s)
 		return k;
-	if (tj_static_text_holds(&q->text, s)) {
+	if ((uintptr_t)s - q->cur.lo < q->cur.hi - q->cur.lo) {
 		k.ptr = s;
 		return k;
 	}
@@ -52,6 +52,24 @@ static struct qstr keep_string(struct tj_record_queue *q, const char *s, int *fa
 	if (tj_sbuf_append(&q->strings, s, strlen(s) + 1))
 		*failed = 1;
 	return k;
+}
+
+/* Literals are looked for in the emitting plugin's own read-only segment
+ * only (where its origin name lives): two compares a string, where a search
+ * over every mapped object cost more than the copy it saved. */
+static void select_origin(struct tj_record_queue *q, const char *origin)
+{
+	for (unsigned i = 0; i < q->nhot; i++)
+		if (q->hot[i].origin == origin) {
+			q->cur = q->hot[i].r;
+			return;
+		}
+	const struct tj_text_range *r = origin ? tj_static_text_find(&q->text, origin) : NULL;
+	q->cur.lo = r ? r->lo : 0;
+	q->cur.hi = r ? r->hi : 0;
+	unsigned slot = q->nhot < 8 ? q->nhot++ : 7;
+	q->hot[slot].origin = origin;
+	q->hot[slot].r = q->cur;
 }
 
 static const char *string_at(const struct tj_record_queue *q, struct qstr k)
@@ -65,6 +83,7 @@ int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec,
 	int failed = 0;
 	if (!q->text.ready)
 		tj_static_text_init(&q->text); /* failing: every string is copied */
+	select_origin(q, origin);
 	if (q->nrecs == q->cap_recs) {
 		size_t cap = q->cap_recs ? q->cap_recs * 2 : 16;
 		struct tj_queued_record *v = realloc(q->recs, cap * sizeof(*v));

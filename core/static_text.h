@@ -24,12 +24,13 @@ struct tj_static_text {
 int tj_static_text_init(struct tj_static_text *t);
 void tj_static_text_release(struct tj_static_text *t);
 
-/* Whether the C string at s starts in a read-only segment.  A string that
+/* The read-only segment holding address p, or NULL.  A C string that
  * starts there is a literal or a const array of a loaded object, and ends
  * there too. */
-static inline int tj_static_text_holds(const struct tj_static_text *t, const char *s)
+static inline const struct tj_text_range *tj_static_text_find(const struct tj_static_text *t,
+							      const void *p)
 {
-	uintptr_t a = (uintptr_t)s;
+	uintptr_t a = (uintptr_t)p;
 	size_t lo = 0, hi = t->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -38,9 +39,9 @@ static inline int tj_static_text_holds(const struct tj_static_text *t, const cha
 		else if (a >= t->r[mid].hi)
 			lo = mid + 1;
 		else
-			return 1;
+			return &t->r[mid];
 	}
-	return 0;
+	return NULL;
 }
 
 #endif
