@@ -277,21 +277,13 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static const uint64_t pow10_u64[20] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
-	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
-};
-
-/* Digits counted first, then written from the end two at a time: half the
- * divisions of one digit at a time and no reversing copy. */
+/* Written from the end of a scratch buffer two digits at a time, then
+ * copied out as a fixed 20 bytes (dst has room for 24, the contract): no
+ * digit counting, no variable-length copy. */
 size_t jsonw_fmt_u64(char *dst, uint64_t v)
 {
-	size_t n = 1;
-	while (n < 20 && v >= pow10_u64[n])
-		n++;
-	char *p = dst + n;
+	char tmp[40];
+	char *p = tmp + 20;
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
 		v /= 100;
@@ -300,11 +292,14 @@ size_t jsonw_fmt_u64(char *dst, uint64_t v)
 		p[1] = digit_pairs[2 * r + 1];
 	}
 	if (v >= 10) {
-		p[-2] = digit_pairs[2 * v];
-		p[-1] = digit_pairs[2 * v + 1];
+		p -= 2;
+		p[0] = digit_pairs[2 * v];
+		p[1] = digit_pairs[2 * v + 1];
 	} else {
-		p[-1] = (char)('0' + v);
+		*--p = (char)('0' + v);
 	}
+	size_t n = (size_t)(tmp + 20 - p);
+	memcpy(dst, p, 20); /* the bytes past n are scratch, overwritten later */
 	return n;
 }
 
