@@ -15,7 +15,9 @@
 /* Receives full buffers; returns 0 or a negative status. */
 typedef int (*jsonw_sink_fn)(void *ud, const void *data, size_t len);
 
-#define JSONW_BUF_SIZE 65536
+/* Big enough that the host writes each full buffer out without copying it
+ * (core/output.c passes blocks of 64 KiB and more straight through). */
+#define JSONW_BUF_SIZE (256 * 1024)
 
 struct jsonw {
 	char *buf;
