@@ -256,6 +256,15 @@ void jsonw_str(struct jsonw *w, const char *str)
 			break;
 		memcpy(o + i, &x, 8);
 	}
+	if (i < n && n >= 8 && i + 8 > n) {
+		/* the tail as the last 8 bytes, overlapping what was copied */
+		uint64_t x;
+		memcpy(&x, s + n - 8, 8);
+		if (plain8(x)) {
+			memcpy(o + n - 8, &x, 8);
+			i = n;
+		}
+	}
 	while (i < n && plain[s[i]]) {
 		o[i] = (char)s[i];
 		i++;
