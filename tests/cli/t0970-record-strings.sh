@@ -18,13 +18,15 @@ cat >"$TMP/volatile.c" <<'C'
 #include <string.h>
 #include "tjconv/plugin.h"
 
+struct cls {
+	tj_field next_tid, prev_tid;
+	struct cls *next;
+};
 struct st {
 	const struct tj_host *host;
 	struct tj_plugin *self;
 	char *heap; /* reused for every event, like a plugin's scratch buffer */
-};
-struct cls {
-	tj_field next_tid, prev_tid;
+	struct cls *classes;
 };
 
 static enum tj_status vs_init(const struct tj_host *host, struct tj_plugin *self, void **state)
@@ -48,7 +50,9 @@ static enum tj_status vs_class(void *state, const struct tj_event_class *c, void
 		return TJ_ENOMEM;
 	k->next_tid = s->host->field_lookup(c, "next_tid");
 	k->prev_tid = s->host->field_lookup(c, "prev_tid");
-	*data = k; /* one class here; freed with the process */
+	k->next = s->classes;
+	s->classes = k;
+	*data = k;
 	return TJ_OK;
 }
 
@@ -90,6 +94,11 @@ static enum tj_status vs_event(void *state, const struct tj_event *ev, void *dat
 static void vs_fini(void *state)
 {
 	struct st *s = state;
+	while (s->classes) {
+		struct cls *k = s->classes;
+		s->classes = k->next;
+		free(k);
+	}
 	free(s->heap);
 	free(s);
 }
