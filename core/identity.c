@@ -186,6 +186,14 @@ void tj_identity_resolve(struct tj_identity *id, const struct tj_class *cls, str
 	}
 }
 
+/* snprintf(dst, cap, "%s", src) without printf: this runs per sched_switch. */
+static void copy_comm(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int set_comm(struct tj_identity *id, int64_t tid, int32_t cpu, const char *comm)
 {
 	if (!comm || !*comm)
@@ -193,7 +201,7 @@ static int set_comm(struct tj_identity *id, int64_t tid, int32_t cpu, const char
 	struct thread_id *t = thread_get(&id->threads, tid, cpu, 1);
 	if (!t)
 		return tid < 0 || tid > INT32_MAX ? TJ_OK : TJ_ENOMEM;
-	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+	copy_comm(t->comm, sizeof(t->comm), comm);
 	return TJ_OK;
 }
 
@@ -343,7 +351,7 @@ int tj_identity_lookahead(void *ud, const struct tj_lookahead_event *ev)
 			return TJ_ENOMEM;
 		h->pid = (int32_t)ev->pid;
 		if (ev->comm && *ev->comm)
-			snprintf(h->comm, sizeof(h->comm), "%s", ev->comm);
+			copy_comm(h->comm, sizeof(h->comm), ev->comm);
 	}
 	if (id->prescan_events >= PRESCAN_MAX_EVENTS)
 		return TJ_DONE;

@@ -21,6 +21,9 @@
 #include "signals.h"
 
 #define TJ_OUTPUT_BUF_SIZE (1u << 20)  /* bytes gathered before a write(2)/deflate */
+/* An exporter that buffers itself hands over blocks at least this big:
+ * they go straight out instead of being copied into buf first. */
+#define TJ_OUTPUT_DIRECT_MIN (1u << 16)
 #define TJ_OUTPUT_ZBUF_SIZE (1u << 18) /* compressed bytes per write(2) */
 #define TJ_OUTPUT_GZIP_LEVEL 6         /* gzip's default */
 #define TJ_OUTPUT_STDOUT_NAME "<stdout>"
@@ -314,6 +317,10 @@ int tj_output_write(struct tj_output *out, const void *data, size_t len)
 		return TJ_EIO;
 	if (len == 0)
 		return TJ_OK;
+	if (len >= TJ_OUTPUT_DIRECT_MIN) {
+		ret = flush_buf(out);
+		return ret ? ret : emit_bytes(out, p, len);
+	}
 	if (len <= TJ_OUTPUT_BUF_SIZE - out->len) {
 		memcpy(out->buf + out->len, p, len);
 		out->len += len;

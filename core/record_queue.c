@@ -1,7 +1,10 @@
 /*
  * The per-event record queue (see record_queue.h).  Strings are copied into
  * one buffer and referred to by offset, since the buffer may move as it
- * grows; pointers are rebuilt only when the records are delivered.
+ * grows; pointers are rebuilt only when the records are delivered.  A
+ * string in a read-only segment (a plugin's literal: categories, names,
+ * arg keys — most of them) cannot change before delivery and is kept by
+ * pointer: copying them was most of the cost of queueing a record.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,43 +14,76 @@
 
 #define NO_STRING SIZE_MAX
 
+/* A string of a queued record: static (kept by pointer) or an offset into
+ * q->strings, NO_STRING for NULL. */
+struct qstr {
+	const char *ptr;
+	size_t off;
+};
+
 struct tj_queued_record {
 	struct tj_record rec;  /* string pointers unused until delivery */
-	size_t category, name; /* offsets into strings */
+	struct qstr category, name;
 	size_t first_arg;
 	const char *origin;
 };
 
 struct tj_queued_arg {
 	uint32_t type;
-	size_t key;
+	struct qstr key;
 	union {
 		int64_t i;
 		uint64_t u;
 		double d;
-		size_t s;
+		struct qstr s;
 	} v;
 };
 
-static size_t keep_string(struct tj_record_queue *q, const char *s, int *failed)
+static struct qstr keep_string(struct tj_record_queue *q, const char *s, int *failed)
 {
+	struct qstr k = {NULL, NO_STRING};
 	if (!s)
-		return NO_STRING;
-	size_t off = q->strings.len;
+		return k;
+	if ((uintptr_t)s - q->cur.lo < q->cur.hi - q->cur.lo) {
+		k.ptr = s;
+		return k;
+	}
+	k.off = q->strings.len;
 	if (tj_sbuf_append(&q->strings, s, strlen(s) + 1))
 		*failed = 1;
-	return off;
+	return k;
 }
 
-static const char *string_at(const struct tj_record_queue *q, size_t off)
+/* Literals are looked for in the emitting plugin's own read-only segment
+ * only (where its origin name lives): two compares a string, where a search
+ * over every mapped object cost more than the copy it saved. */
+static void select_origin(struct tj_record_queue *q, const char *origin)
 {
-	return off == NO_STRING ? NULL : q->strings.data + off;
+	for (unsigned i = 0; i < q->nhot; i++)
+		if (q->hot[i].origin == origin) {
+			q->cur = q->hot[i].r;
+			return;
+		}
+	const struct tj_text_range *r = origin ? tj_static_text_find(&q->text, origin) : NULL;
+	q->cur.lo = r ? r->lo : 0;
+	q->cur.hi = r ? r->hi : 0;
+	unsigned slot = q->nhot < 8 ? q->nhot++ : 7;
+	q->hot[slot].origin = origin;
+	q->hot[slot].r = q->cur;
+}
+
+static const char *string_at(const struct tj_record_queue *q, struct qstr k)
+{
+	return k.ptr ? k.ptr : k.off == NO_STRING ? NULL : q->strings.data + k.off;
 }
 
 int tj_record_queue_push(struct tj_record_queue *q, const struct tj_record *rec, uint32_t trace,
 			 const char *origin)
 {
 	int failed = 0;
+	if (!q->text.ready)
+		tj_static_text_init(&q->text); /* failing: every string is copied */
+	select_origin(q, origin);
 	if (q->nrecs == q->cap_recs) {
 		size_t cap = q->cap_recs ? q->cap_recs * 2 : 16;
 		struct tj_queued_record *v = realloc(q->recs, cap * sizeof(*v));
@@ -154,5 +190,6 @@ void tj_record_queue_release(struct tj_record_queue *q)
 	free(q->recs);
 	free(q->args);
 	free(q->view);
+	tj_static_text_release(&q->text);
 	memset(q, 0, sizeof(*q));
 }

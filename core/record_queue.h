@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "sbuf.h"
+#include "static_text.h"
 
 struct tj_queued_record;
 struct tj_queued_arg;
@@ -21,6 +22,15 @@ struct tj_record_queue {
 	size_t nargs, cap_args;
 	struct tj_arg *view;             /* args rebuilt for delivery */
 	size_t cap_view;
+	struct tj_static_text text;      /* strings kept by pointer, not copied */
+	/* per emitting plugin (by its origin name, a literal of its own): the
+	 * read-only segment its literals are in, found once */
+	struct {
+		const char *origin;
+		struct tj_text_range r;
+	} hot[8];
+	unsigned nhot;
+	struct tj_text_range cur;        /* that of the record being pushed */
 };
 
 /* Copy rec (honouring rec->size and each arg's size); origin is borrowed

@@ -25,19 +25,31 @@ int tj_sbuf_reserve(struct tj_sbuf *sb, size_t extra)
 	return TJ_OK;
 }
 
+/* Formatted straight into the room already there: one vsnprintf in the
+ * usual case, a second only when the text did not fit (analyzers' notes
+ * are printed per event). */
 int tj_sbuf_vprintf(struct tj_sbuf *sb, const char *fmt, va_list ap)
 {
 	va_list again;
+	size_t room;
 	int n;
 
+	if (tj_sbuf_reserve(sb, 0))
+		return TJ_ENOMEM;
+	room = sb->cap - sb->len;
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	if (n < 0 || tj_sbuf_reserve(sb, (size_t)n)) {
-		va_end(again);
+	n = vsnprintf(sb->data + sb->len, room, fmt, ap);
+	if (n >= 0 && (size_t)n >= room) {
+		if (tj_sbuf_reserve(sb, (size_t)n))
+			n = -1;
+		else
+			vsnprintf(sb->data + sb->len, sb->cap - sb->len, fmt, again);
+	}
+	va_end(again);
+	if (n < 0) {
+		sb->data[sb->len] = '\0'; /* nothing appended */
 		return TJ_ENOMEM;
 	}
-	vsnprintf(sb->data + sb->len, sb->cap - sb->len, fmt, again);
-	va_end(again);
 	sb->len += (size_t)n;
 	return TJ_OK;
 }

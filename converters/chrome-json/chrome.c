@@ -168,16 +168,15 @@ static enum tj_status cj_on_class(void *state, const struct tj_event_class *cls,
 	struct cj_class *k = cj_class_new(c, n);
 	char path[256];
 
-	if (!k)
+	if (!k || !(k->head = cj_render(",\"name\":", cls->name ? cls->name : "event",
+					      ",\"cat\":\"event\"", &k->headlen)))
 		goto nomem;
 	for (uint32_t i = 0; i < n; i++) {
 		const char *name = c->host->field_name(cls, i);
-		size_t len = name ? strlen(name) : 0;
 		if (!name)
 			continue;
-		if (!(k->names[i] = malloc(len + 1)))
+		if (!(k->names[i] = cj_render("", name, ":", &k->nlen[i])))
 			goto nomem;
-		memcpy(k->names[i], name, len + 1);
 		snprintf(path, sizeof(path), "payload:%s", name);
 		k->fields[i] = c->host->field_lookup(cls, path);
 	}
@@ -190,8 +189,19 @@ nomem:
 
 /* One payload member as an arg: integer, string, or array of integers;
  * structures and variants are left out (the text exporter shows them). */
+/* cj_arg_key with the key already rendered ("name":). */
+static void event_key(struct cj *c, int *open, const char *key, size_t len)
+{
+	if (*open)
+		jsonw_char(&c->w, ',');
+	else
+		jsonw_lit(&c->w, ",\"args\":{");
+	*open = 1;
+	jsonw_raw(&c->w, key, len);
+}
+
 static void event_arg(struct cj *c, const struct tj_event *ev, tj_field f, const char *key,
-		      int *open)
+		      size_t keylen, int *open)
 {
 	const char *s;
 	int64_t v, len;
@@ -200,15 +210,15 @@ static void event_arg(struct cj *c, const struct tj_event *ev, tj_field f, const
 	if (f < 0 || !key)
 		return;
 	if (c->host->field_int(ev, f, &v)) {
-		cj_arg_key(c, open, key);
+		event_key(c, open, key, keylen);
 		jsonw_i64(&c->w, v);
 	} else if ((s = c->host->field_str(ev, f))) {
-		cj_arg_key(c, open, key);
+		event_key(c, open, key, keylen);
 		jsonw_str(&c->w, s);
 	} else if ((len = c->host->field_len(ev, f)) >= 0) {
 		if (len > 0 && !c->host->field_elem_uint(ev, f, 0, &u))
 			return; /* not integers */
-		cj_arg_key(c, open, key);
+		event_key(c, open, key, keylen);
 		jsonw_char(&c->w, '[');
 		for (int64_t i = 0; i < len; i++) {
 			if (i)
@@ -239,10 +249,10 @@ static enum tj_status cj_event(void *state, const struct tj_event *ev, void *dat
 	if (c->events_mode == CJ_EVENTS_NONE || ev->ts == TJ_TS_NONE ||
 	    (c->events_mode == CJ_EVENTS_UNANALYZED && analyzed))
 		return TJ_OK;
-	if ((rc = cj_event_open(c, ev)))
+	if ((rc = cj_event_open(c, ev, k)))
 		goto out;
 	for (uint32_t i = 0; k && i < k->n; i++)
-		event_arg(c, ev, k->fields[i], k->names[i], &open);
+		event_arg(c, ev, k->fields[i], k->names[i], k->nlen[i], &open);
 	cj_event_close(c, open);
 	rc = c->w.err;
 out:

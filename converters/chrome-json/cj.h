@@ -172,7 +172,10 @@ struct cj_class {
 	struct cj_class *next;
 	uint32_t n;
 	tj_field *fields;
-	char **names;
+	char **names;   /* each field's arg key, rendered once: "name": */
+	size_t *nlen;
+	char *head;     /* ,"name":"<class>","cat":"event", rendered once */
+	size_t headlen;
 };
 
 /* A class table for n members (names NULL, fields -1), linked into c. */
@@ -180,7 +183,10 @@ struct cj_class *cj_class_new(struct cj *c, uint32_t n);
 /* Opens the instant of ev on its thread (else its CPU, else the global
  * track), up to its args: the caller adds args with cj_arg_key and closes
  * with cj_event_close.  TJ_OK or TJ_ENOMEM. */
-int cj_event_open(struct cj *c, const struct tj_event *ev);
+int cj_event_open(struct cj *c, const struct tj_event *ev, const struct cj_class *k);
+/* The bytes jsonw writes for pre, the JSON string s and post, rendered once
+ * (per class) so that per event they are one copy; NULL when out of memory. */
+char *cj_render(const char *pre, const char *s, const char *post, size_t *len);
 void cj_event_close(struct cj *c, int open);
 void cj_classes_release(struct cj *c);
 

@@ -19,8 +19,10 @@ struct cj_class *cj_class_new(struct cj *c, uint32_t n)
 		return NULL;
 	k->n = n;
 	if (n && (!(k->fields = calloc(n, sizeof(*k->fields))) ||
-		  !(k->names = calloc(n, sizeof(*k->names))))) {
+		  !(k->names = calloc(n, sizeof(*k->names))) ||
+		  !(k->nlen = calloc(n, sizeof(*k->nlen))))) {
 		free(k->fields);
+		free(k->names);
 		free(k);
 		return NULL;
 	}
@@ -39,12 +41,40 @@ void cj_classes_release(struct cj *c)
 		for (uint32_t i = 0; i < k->n; i++)
 			free(k->names[i]);
 		free(k->names);
+		free(k->nlen);
+		free(k->head);
 		free(k->fields);
 		free(k);
 	}
 }
 
-int cj_event_open(struct cj *c, const struct tj_event *ev)
+static int never_sink(void *ud, const void *data, size_t len)
+{
+	(void)ud;
+	(void)data;
+	(void)len;
+	return -1; /* the buffer is sized so that it never fills */
+}
+
+char *cj_render(const char *pre, const char *s, const char *post, size_t *len)
+{
+	struct jsonw w;
+	size_t npre = strlen(pre), npost = strlen(post);
+	/* an escaped byte takes at most 6 */
+	if (jsonw_init(&w, npre + 6 * strlen(s) + npost + 16, never_sink, NULL))
+		return NULL;
+	jsonw_raw(&w, pre, npre);
+	jsonw_str(&w, s);
+	jsonw_raw(&w, post, npost);
+	if (w.err) {
+		jsonw_release(&w);
+		return NULL;
+	}
+	*len = w.len;
+	return w.buf;
+}
+
+int cj_event_open(struct cj *c, const struct tj_event *ev, const struct cj_class *k)
 {
 	struct tj_record r;
 	struct loc l;
@@ -78,6 +108,10 @@ int cj_event_open(struct cj *c, const struct tj_event *ev)
 		jsonw_lit(&c->w, ",\"s\":\"g\"");
 	else
 		jsonw_lit(&c->w, ",\"s\":\"t\"");
+	if (k && k->head) {
+		jsonw_raw(&c->w, k->head, k->headlen);
+		return TJ_OK;
+	}
 	jsonw_lit(&c->w, ",\"name\":");
 	jsonw_str(&c->w, ev->cls && ev->cls->name ? ev->cls->name : "event");
 	jsonw_lit(&c->w, ",\"cat\":\"event\"");

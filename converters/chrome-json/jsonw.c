@@ -51,13 +51,9 @@ static inline void reserve(struct jsonw *w, size_t n)
 		jsonw_flush(w);
 }
 
-void jsonw_raw(struct jsonw *w, const char *s, size_t n)
+/* jsonw_raw when the bytes do not fit in what is left of the buffer. */
+void jsonw_raw_slow(struct jsonw *w, const char *s, size_t n)
 {
-	if (n <= w->cap - w->len) {
-		memcpy(w->buf + w->len, s, n);
-		w->len += n;
-		return;
-	}
 	jsonw_flush(w);
 	if (n >= w->cap) {
 		if (!w->err) {
@@ -71,12 +67,6 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t n)
 	}
 	memcpy(w->buf, s, n);
 	w->len = n;
-}
-
-void jsonw_char(struct jsonw *w, char c)
-{
-	reserve(w, 1);
-	w->buf[w->len++] = c;
 }
 
 /* ---- UTF-8 ---------------------------------------------------------- */
@@ -149,59 +139,80 @@ static const unsigned char plain[256] = {
 
 static const char hexdig[] = "0123456789abcdef";
 
+/*
+ * Copy the run of plain bytes at s straight into the buffer (flushing when
+ * it fills) and return how many were copied; stops at the first byte that
+ * needs escaping, or at the end (n bytes, or the NUL when n is SIZE_MAX).
+ * One pass instead of a scan, then a copy: strings are most of the bytes.
+ */
+static size_t copy_plain(struct jsonw *w, const unsigned char *s, size_t n)
+{
+	size_t done = 0;
+	for (;;) {
+		size_t room = w->cap - w->len, lim = n - done < room ? n - done : room, k = 0;
+		char *o = w->buf + w->len;
+		const unsigned char *p = s + done;
+		while (k < lim && plain[p[k]]) {
+			o[k] = (char)p[k];
+			k++;
+		}
+		w->len += k;
+		done += k;
+		if (k < lim || done == n)
+			return done;
+		jsonw_flush(w); /* the buffer is full, the run goes on */
+	}
+}
+
+/* One byte that is not plain (and what follows it, for UTF-8) at s. */
+static size_t escape_one(struct jsonw *w, const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	reserve(w, 6);
+	char *o = w->buf + w->len;
+	if (c < 0x80) {
+		o[0] = '\\';
+		switch (c) {
+		case '"': o[1] = '"'; w->len += 2; break;
+		case '\\': o[1] = '\\'; w->len += 2; break;
+		case '\n': o[1] = 'n'; w->len += 2; break;
+		case '\t': o[1] = 't'; w->len += 2; break;
+		case '\r': o[1] = 'r'; w->len += 2; break;
+		case '\b': o[1] = 'b'; w->len += 2; break;
+		case '\f': o[1] = 'f'; w->len += 2; break;
+		default:
+			o[1] = 'u';
+			o[2] = '0';
+			o[3] = '0';
+			o[4] = hexdig[c >> 4];
+			o[5] = hexdig[c & 15];
+			w->len += 6;
+		}
+		return 1;
+	}
+	size_t bad = 0, len = utf8_scan(s, n, &bad);
+	if (len) {
+		memcpy(o, s, len);
+		w->len += len;
+		return len;
+	}
+	/* U+FFFD REPLACEMENT CHARACTER */
+	o[0] = (char)0xEF;
+	o[1] = (char)0xBF;
+	o[2] = (char)0xBD;
+	w->len += 3;
+	return bad;
+}
+
 void jsonw_str_body(struct jsonw *w, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
 	while (i < n) {
-		/* the run of plain bytes, copied at once */
-		size_t j = i;
-		while (j < n && plain[s[j]])
-			j++;
-		if (j > i) {
-			jsonw_raw(w, (const char *)s + i, j - i);
-			i = j;
-			if (i == n)
-				break;
-		}
-		unsigned char c = s[i];
-		reserve(w, 6);
-		char *o = w->buf + w->len;
-		if (c < 0x80) {
-			o[0] = '\\';
-			switch (c) {
-			case '"': o[1] = '"'; w->len += 2; break;
-			case '\\': o[1] = '\\'; w->len += 2; break;
-			case '\n': o[1] = 'n'; w->len += 2; break;
-			case '\t': o[1] = 't'; w->len += 2; break;
-			case '\r': o[1] = 'r'; w->len += 2; break;
-			case '\b': o[1] = 'b'; w->len += 2; break;
-			case '\f': o[1] = 'f'; w->len += 2; break;
-			default:
-				o[1] = 'u';
-				o[2] = '0';
-				o[3] = '0';
-				o[4] = hexdig[c >> 4];
-				o[5] = hexdig[c & 15];
-				w->len += 6;
-			}
-			i++;
-			continue;
-		}
-		size_t bad = 0, len = utf8_scan(s + i, n - i, &bad);
-		if (len) {
-			memcpy(o, s + i, len);
-			w->len += len;
-			i += len;
-		} else {
-			/* U+FFFD REPLACEMENT CHARACTER */
-			o[0] = (char)0xEF;
-			o[1] = (char)0xBF;
-			o[2] = (char)0xBD;
-			w->len += 3;
-			i += bad;
-		}
+		i += copy_plain(w, s + i, n - i);
+		if (i < n)
+			i += escape_one(w, s + i, n - i);
 	}
 }
 
@@ -212,23 +223,92 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 	jsonw_char(w, '"');
 }
 
-void jsonw_str(struct jsonw *w, const char *s)
+/*
+ * 1 when none of the 8 bytes in x needs escaping: all in 0x20..0x7E and
+ * none is '"' or '\\'.  Exact word tests (Hacker's Delight "has a byte less
+ * than n" / "has a zero byte"), valid because no byte has its top bit set
+ * once the first test passed.
+ */
+static inline int plain8(uint64_t x)
 {
-	jsonw_strn(w, s ? s : "", s ? strlen(s) : 0);
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * 0x22), b = x ^ (ones * 0x5C);
+	return !((x & highs) | ((x - ones * 0x20) & ~x & highs) | ((x + ones) & highs) |
+		 ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs));
+}
+
+/* NUL-terminated: measured once (strlen is vectorised), then checked and
+ * copied 8 bytes at a time when it fits, which it nearly always does. */
+void jsonw_str(struct jsonw *w, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i = 0;
+	if (n + 2 > w->cap - w->len) {
+		jsonw_strn(w, (const char *)s, n);
+		return;
+	}
+	char *o = w->buf + w->len + 1;
+	o[-1] = '"';
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		if (!plain8(x))
+			break;
+		memcpy(o + i, &x, 8);
+	}
+	if (i < n && n >= 8 && i + 8 > n) {
+		/* the tail as the last 8 bytes, overlapping what was copied */
+		uint64_t x;
+		memcpy(&x, s + n - 8, 8);
+		if (plain8(x)) {
+			memcpy(o + n - 8, &x, 8);
+			i = n;
+		}
+	}
+	while (i < n && plain[s[i]]) {
+		o[i] = (char)s[i];
+		i++;
+	}
+	if (i == n) {
+		o[n] = '"';
+		w->len += n + 2;
+		return;
+	}
+	w->len += 1 + i;
+	jsonw_str_body(w, (const char *)s + i, n - i);
+	jsonw_char(w, '"');
 }
 
 /* ---- numbers -------------------------------------------------------- */
 
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Written from the end of a scratch buffer two digits at a time, then
+ * copied out as a fixed 20 bytes (dst has room for 24, the contract): no
+ * digit counting, no variable-length copy. */
 size_t jsonw_fmt_u64(char *dst, uint64_t v)
 {
-	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		dst[i] = tmp[n - 1 - i];
+	char tmp[40];
+	char *p = tmp + 20;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		p[0] = digit_pairs[2 * r];
+		p[1] = digit_pairs[2 * r + 1];
+	}
+	if (v >= 10) {
+		p -= 2;
+		p[0] = digit_pairs[2 * v];
+		p[1] = digit_pairs[2 * v + 1];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	size_t n = (size_t)(tmp + 20 - p);
+	memcpy(dst, p, 20); /* the bytes past n are scratch, overwritten later */
 	return n;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "irq_model.h"
+#include "tjconv/fmt.h"
 #include "tjconv/map.h"
 #include "tjconv/plugin.h"
 
@@ -115,23 +116,39 @@ static const char *vec_name(int32_t vec)
 /* "irq 1 timer" or "softirq NET_RX". */
 static void frame_label(const struct frame *f, char *buf, size_t cap)
 {
-	if (f->soft)
-		snprintf(buf, cap, "softirq %s", vec_name(f->num));
-	else
-		snprintf(buf, cap, "irq %d %s", (int)f->num, f->name[0] ? f->name : "?");
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
+	if (f->soft) {
+		tj_fmt_str(&o, "softirq ");
+		tj_fmt_str(&o, vec_name(f->num));
+	} else {
+		tj_fmt_str(&o, "irq ");
+		tj_fmt_i64(&o, (int)f->num);
+		tj_fmt_char(&o, ' ');
+		tj_fmt_str(&o, f->name[0] ? f->name : "?");
+	}
+	tj_fmt_end(&o);
 }
 
 /* Durations as the text exporter's readers like them: "2.0 µs", "1.25 ms". */
 static void fmt_dur(int64_t ns, char *buf, size_t cap)
 {
-	if (ns < 1000)
-		snprintf(buf, cap, "%lld ns", (long long)ns);
-	else if (ns < 1000000)
-		snprintf(buf, cap, "%.1f µs", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, cap, "%.2f ms", (double)ns / 1e6);
-	else
-		snprintf(buf, cap, "%.2f s", (double)ns / 1e9);
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
+	if (ns < 1000) {
+		tj_fmt_i64(&o, ns);
+		tj_fmt_str(&o, " ns");
+	} else if (ns < 1000000) {
+		tj_fmt_scaled(&o, ns, 3, 1);
+		tj_fmt_str(&o, " µs");
+	} else if (ns < 1000000000) {
+		tj_fmt_scaled(&o, ns, 6, 2);
+		tj_fmt_str(&o, " ms");
+	} else {
+		tj_fmt_scaled(&o, ns, 9, 2);
+		tj_fmt_str(&o, " s");
+	}
+	tj_fmt_end(&o);
 }
 
 static int emit_frame(struct irqs *q, int32_t cpu, const struct frame *f, int64_t end,
@@ -242,18 +259,29 @@ static int on_exit(struct irqs *q, struct cpu *c, const struct tj_event *ev, int
 		char label[64], d[32], note[160];
 		frame_label(&f, label, sizeof(label));
 		fmt_dur(dur, d, sizeof(d));
-		if (soft && f.raise_lat >= 0) {
-			char r[32];
-			fmt_dur(f.raise_lat, r, sizeof(r));
-			snprintf(note, sizeof(note), "%s on cpu %d ran %s, %s after its raise", label,
-				 (int)ev->cpu, d, r);
-		} else if (soft) {
-			snprintf(note, sizeof(note), "%s on cpu %d ran %s", label, (int)ev->cpu, d);
+		struct tj_fmt o;
+		tj_fmt_init(&o, note, sizeof(note));
+		tj_fmt_str(&o, label);
+		tj_fmt_str(&o, " on cpu ");
+		tj_fmt_i64(&o, (int)ev->cpu);
+		if (soft) {
+			tj_fmt_str(&o, " ran ");
+			tj_fmt_str(&o, d);
+			if (f.raise_lat >= 0) {
+				char r[32];
+				fmt_dur(f.raise_lat, r, sizeof(r));
+				tj_fmt_str(&o, ", ");
+				tj_fmt_str(&o, r);
+				tj_fmt_str(&o, " after its raise");
+			}
 		} else {
-			snprintf(note, sizeof(note), "%s on cpu %d handled in %s, ret %lld%s", label,
-				 (int)ev->cpu, d, (long long)ret,
-				 ret == 1 ? " (handled)" : ret == 0 ? " (none)" : "");
+			tj_fmt_str(&o, " handled in ");
+			tj_fmt_str(&o, d);
+			tj_fmt_str(&o, ", ret ");
+			tj_fmt_i64(&o, ret);
+			tj_fmt_str(&o, ret == 1 ? " (handled)" : ret == 0 ? " (none)" : "");
 		}
+		tj_fmt_end(&o);
 		rc = q->host->annotate(q->self, ev, note);
 	}
 	return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "irq_model.h"
+#include "tjconv/fmt.h"
 #include "tjconv/model.h"
 
 const struct irq_rule irq_rules[] = {
@@ -34,7 +35,13 @@ const struct irq_rule *irq_rule_of(const char *event)
 
 void irq_attribute(int soft, int32_t cpu, int32_t num, char *buf, unsigned cap)
 {
-	snprintf(buf, cap, "CPUs/%d/%s/%d", (int)cpu, soft ? "Soft_IRQs" : "IRQs", (int)num);
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
+	tj_fmt_str(&o, "CPUs/");
+	tj_fmt_i64(&o, (int)cpu);
+	tj_fmt_str(&o, soft ? "/Soft_IRQs/" : "/IRQs/");
+	tj_fmt_i64(&o, (int)num);
+	tj_fmt_end(&o);
 }
 
 /* One handler per rule; every change derived from the rule. */

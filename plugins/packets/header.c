@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "packets.h"
+#include "tjconv/fmt.h"
 
 static const char *const tcp_names[] = {"source_port", "dest_port", "seq", "ack_seq",
 					"data_offset", "flags"};
@@ -119,7 +120,14 @@ void hdr_endpoint(const struct hdr *h, int dst, char *buf, size_t cap)
 	const uint8_t *a = dst ? h->daddr : h->saddr;
 	unsigned port = dst ? h->dport : h->sport;
 	if (h->family == 4) {
-		snprintf(buf, cap, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], port);
+		struct tj_fmt o;
+		tj_fmt_init(&o, buf, cap);
+		for (int i = 0; i < 4; i++) {
+			tj_fmt_u64(&o, a[i]);
+			tj_fmt_char(&o, i < 3 ? '.' : ':');
+		}
+		tj_fmt_u64(&o, port);
+		tj_fmt_end(&o);
 		return;
 	}
 	/* IPv6 as Wireshark and tcpdump show it (RFC 5952, :: compressed) */
@@ -132,17 +140,21 @@ void hdr_endpoint(const struct hdr *h, int dst, char *buf, size_t cap)
 void hdr_flags(uint16_t flags, char *buf, size_t cap)
 {
 	static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
-	size_t n = 0;
-	buf[0] = '\0';
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
 	/* tcpdump's order: SYN FIN RST PSH then ACK */
 	static const int order[] = {1, 0, 2, 3, 4, 5, 6, 7};
 	for (int k = 0; k < 8; k++) {
 		int i = order[k];
-		if ((flags & (1u << i)) && n < cap)
-			n += (size_t)snprintf(buf + n, cap - n, n ? ",%s" : "%s", names[i]);
+		if ((flags & (1u << i)) && o.len < cap) {
+			if (o.len)
+				tj_fmt_char(&o, ',');
+			tj_fmt_str(&o, names[i]);
+		}
 	}
-	if (!n)
-		snprintf(buf, cap, "-");
+	if (!o.len)
+		tj_fmt_str(&o, "-");
+	tj_fmt_end(&o);
 }
 
 void journey_label(const struct journey *j, char *buf, size_t cap)
@@ -155,10 +167,28 @@ void journey_label(const struct journey *j, char *buf, size_t cap)
 	hdr_endpoint(&j->h, 0, s, sizeof(s));
 	hdr_endpoint(&j->h, 1, d, sizeof(d));
 	if (j->h.proto == 6) {
+		struct tj_fmt o;
 		hdr_flags(j->h.flags, f, sizeof(f));
-		snprintf(buf, cap, "TCP %s → %s [%s] len %u", s, d, f, (unsigned)j->h.payload);
+		tj_fmt_init(&o, buf, cap);
+		tj_fmt_str(&o, "TCP ");
+		tj_fmt_str(&o, s);
+		tj_fmt_str(&o, " → ");
+		tj_fmt_str(&o, d);
+		tj_fmt_str(&o, " [");
+		tj_fmt_str(&o, f);
+		tj_fmt_str(&o, "] len ");
+		tj_fmt_u64(&o, j->h.payload);
+		tj_fmt_end(&o);
 	} else if (j->h.proto == 17) {
-		snprintf(buf, cap, "UDP %s → %s len %u", s, d, (unsigned)j->h.payload);
+		struct tj_fmt o;
+		tj_fmt_init(&o, buf, cap);
+		tj_fmt_str(&o, "UDP ");
+		tj_fmt_str(&o, s);
+		tj_fmt_str(&o, " → ");
+		tj_fmt_str(&o, d);
+		tj_fmt_str(&o, " len ");
+		tj_fmt_u64(&o, j->h.payload);
+		tj_fmt_end(&o);
 	} else {
 		snprintf(buf, cap, "IPv%d %s → %s %u bytes", j->h.family, s, d, (unsigned)j->len);
 	}
@@ -172,24 +202,44 @@ void journey_short(const struct journey *j, char *buf, size_t cap)
 		return;
 	}
 	hdr_endpoint(&j->h, 0, s, sizeof(s));
-	if (j->h.proto == 6) {
+	struct tj_fmt o;
+	if (j->h.proto == 6 && !j->h.payload) {
 		hdr_flags(j->h.flags, f, sizeof(f));
-		if (j->h.payload)
-			snprintf(f, sizeof(f), "%u bytes", (unsigned)j->h.payload);
 	} else {
-		snprintf(f, sizeof(f), "UDP %u bytes", (unsigned)j->h.payload);
+		tj_fmt_init(&o, f, sizeof(f));
+		tj_fmt_str(&o, j->h.proto == 6 ? "" : "UDP ");
+		tj_fmt_u64(&o, j->h.payload);
+		tj_fmt_str(&o, " bytes");
+		tj_fmt_end(&o);
 	}
-	snprintf(buf, cap, "#%llu %s %s→%u", (unsigned long long)j->id, f, s, (unsigned)j->h.dport);
+	tj_fmt_init(&o, buf, cap);
+	tj_fmt_char(&o, '#');
+	tj_fmt_u64(&o, j->id);
+	tj_fmt_char(&o, ' ');
+	tj_fmt_str(&o, f);
+	tj_fmt_char(&o, ' ');
+	tj_fmt_str(&o, s);
+	tj_fmt_str(&o, "→");
+	tj_fmt_u64(&o, j->h.dport);
+	tj_fmt_end(&o);
 }
 
 void fmt_dur(int64_t ns, char *buf, size_t cap)
 {
-	if (ns < 1000)
-		snprintf(buf, cap, "%lld ns", (long long)ns);
-	else if (ns < 1000000)
-		snprintf(buf, cap, "%.1f µs", (double)ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(buf, cap, "%.2f ms", (double)ns / 1e6);
-	else
-		snprintf(buf, cap, "%.2f s", (double)ns / 1e9);
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
+	if (ns < 1000) {
+		tj_fmt_i64(&o, ns);
+		tj_fmt_str(&o, " ns");
+	} else if (ns < 1000000) {
+		tj_fmt_scaled(&o, ns, 3, 1);
+		tj_fmt_str(&o, " µs");
+	} else if (ns < 1000000000) {
+		tj_fmt_scaled(&o, ns, 6, 2);
+		tj_fmt_str(&o, " ms");
+	} else {
+		tj_fmt_scaled(&o, ns, 9, 2);
+		tj_fmt_str(&o, " s");
+	}
+	tj_fmt_end(&o);
 }

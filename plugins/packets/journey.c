@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "packets.h"
+#include "tjconv/fmt.h"
 
 struct cpuctx *pk_cpu(struct pk *p, int32_t cpu)
 {
@@ -159,7 +160,13 @@ static int note(struct pk *p, const struct tj_event *ev, const char *a, const ch
 	char buf[600];
 	if (!p->annotate)
 		return TJ_OK;
-	snprintf(buf, sizeof(buf), "%s%s%s%s", a, b, c, d);
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, sizeof(buf));
+	tj_fmt_str(&o, a);
+	tj_fmt_str(&o, b);
+	tj_fmt_str(&o, c);
+	tj_fmt_str(&o, d);
+	tj_fmt_end(&o);
 	return p->host->annotate(p->self, ev, buf);
 }
 

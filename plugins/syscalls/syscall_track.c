@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "errnames.h"
+#include "tjconv/fmt.h"
 #include "state.h"
 
 #define MAX_SPAN_ARGS (2 * MAX_ARGS + 8)
@@ -23,15 +24,23 @@ static void note_reset(struct analyzer *a)
 /* "3.21 s", "12.5 ms", "40 us", "800 ns" */
 static void note_duration(struct analyzer *a, int64_t ns)
 {
-	const struct tj_host *h = a->host;
-	if (ns >= 1000000000)
-		h->sbuf_printf(a->note, "%.2f s", (double)ns / 1e9);
-	else if (ns >= 1000000)
-		h->sbuf_printf(a->note, "%.1f ms", (double)ns / 1e6);
-	else if (ns >= 1000)
-		h->sbuf_printf(a->note, "%.1f us", (double)ns / 1e3);
-	else
-		h->sbuf_printf(a->note, "%" PRId64 " ns", ns);
+	char buf[48];
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, sizeof(buf));
+	if (ns >= 1000000000) {
+		tj_fmt_scaled(&o, ns, 9, 2);
+		tj_fmt_str(&o, " s");
+	} else if (ns >= 1000000) {
+		tj_fmt_scaled(&o, ns, 6, 1);
+		tj_fmt_str(&o, " ms");
+	} else if (ns >= 1000) {
+		tj_fmt_scaled(&o, ns, 3, 1);
+		tj_fmt_str(&o, " us");
+	} else {
+		tj_fmt_i64(&o, ns);
+		tj_fmt_str(&o, " ns");
+	}
+	a->host->sbuf_append(a->note, buf, tj_fmt_end(&o));
 }
 
 static int64_t arg_int(const struct thread *t, const char *name, int64_t dflt)
@@ -124,7 +133,10 @@ static void span_name(struct analyzer *a, const struct thread *t, const struct c
 		snprintf(buf, cap, "syscall_%" PRId64, id);
 		return;
 	}
-	snprintf(buf, cap, "%s", ci && ci->sysname[0] ? ci->sysname : "syscall");
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
+	tj_fmt_str(&o, ci && ci->sysname[0] ? ci->sysname : "syscall");
+	tj_fmt_end(&o);
 }
 
 static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info *exit_ci,
@@ -206,26 +218,48 @@ static int emit_span(struct analyzer *a, struct thread *t, const struct cls_info
 static void describe_exit(struct analyzer *a, const struct thread *t, enum sys_op op,
 			  int64_t ret, const char *fd_short, int64_t fd)
 {
-	const struct tj_host *h = a->host;
+	/* By hand, not sbuf_printf: one note per syscall exit.  The longest
+	 * is "0 bytes: end of file on " + a 23-byte kind + " fd " + 20 digits. */
+	char buf[160];
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, sizeof(buf));
 	if (ret < 0) {
 		const char *en = errno_name(-ret);
-		h->sbuf_printf(a->note, "ret %" PRId64 "%s%s", ret, en ? " " : "", en ? en : "");
+		tj_fmt_str(&o, "ret ");
+		tj_fmt_i64(&o, ret);
+		if (en) {
+			tj_fmt_char(&o, ' ');
+			tj_fmt_str(&o, en);
+		}
 	} else if (op == OP_READ && fd >= 0) {
-		if (ret == 0)
-			h->sbuf_printf(a->note, "0 bytes: end of file on %s%sfd %" PRId64,
-				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
-		else
-			h->sbuf_printf(a->note, "%" PRId64 " bytes from %s%sfd %" PRId64, ret,
-				       fd_short ? fd_short : "", fd_short ? " " : "", fd);
+		if (ret == 0) {
+			tj_fmt_str(&o, "0 bytes: end of file on ");
+		} else {
+			tj_fmt_i64(&o, ret);
+			tj_fmt_str(&o, " bytes from ");
+		}
 	} else if (op == OP_WAIT) {
-		if (ret == 0)
-			h->sbuf_printf(a->note, "timed out");
-		else
-			h->sbuf_printf(a->note, "%" PRId64 " ready", ret);
+		if (ret == 0) {
+			tj_fmt_str(&o, "timed out");
+		} else {
+			tj_fmt_i64(&o, ret);
+			tj_fmt_str(&o, " ready");
+		}
 	} else if (op == OP_WRITE && fd >= 0) {
-		h->sbuf_printf(a->note, "%" PRId64 " bytes to %s%sfd %" PRId64, ret,
-			       fd_short ? fd_short : "", fd_short ? " " : "", fd);
+		tj_fmt_i64(&o, ret);
+		tj_fmt_str(&o, " bytes to ");
+	} else {
+		return;
 	}
+	if (ret >= 0 && fd >= 0 && (op == OP_READ || op == OP_WRITE)) {
+		if (fd_short) {
+			tj_fmt_str(&o, fd_short);
+			tj_fmt_char(&o, ' ');
+		}
+		tj_fmt_str(&o, "fd ");
+		tj_fmt_i64(&o, fd);
+	}
+	a->host->sbuf_append(a->note, buf, tj_fmt_end(&o));
 	(void)t;
 }
 
@@ -285,7 +319,10 @@ int syscall_exit(struct analyzer *a, const struct cls_info *ci, const struct tj_
 	if (has_ret)
 		describe_exit(a, t, t->sys_cls->op, ret, desc ? kind : NULL, fd);
 	if (t->blocked_ns >= 1000) {
-		h->sbuf_printf(a->note, "%sblocked ", a->host->sbuf_len(a->note) ? ", " : "");
+		if (h->sbuf_len(a->note))
+			h->sbuf_append(a->note, ", blocked ", 10);
+		else
+			h->sbuf_append(a->note, "blocked ", 8);
 		note_duration(a, t->blocked_ns);
 	}
 	rc = emit_span(a, t, ci, ev, has_ret, ret, fd_target, 0, t->sys_ts, ev->ts);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "tjconv/fmt.h"
 
 static int32_t pid_or_tid(const struct thread *t)
 {
@@ -223,14 +224,23 @@ static int emit_cpu(struct analyzer *a, int32_t cpu, const struct cpu *c, int64_
 		return TJ_OK;
 	const struct thread *t = thread_get(a, c->tid, 0);
 	char name[64], attr[48];
-	snprintf(attr, sizeof(attr), "CPUs/%d/Current_thread", (int)cpu);
+	struct tj_fmt o;
+	tj_fmt_init(&o, attr, sizeof(attr));
+	tj_fmt_str(&o, "CPUs/");
+	tj_fmt_i64(&o, (int)cpu);
+	tj_fmt_str(&o, "/Current_thread");
+	tj_fmt_end(&o);
 	struct tj_arg args[4] = {
 		TJ_ARG_I("tid", c->tid),
 		TJ_ARG_I("pid", t ? pid_or_tid(t) : c->tid),
 		TJ_ARG_S("tc.attribute", attr),
 		TJ_ARG_I("tc.value", c->tid),
 	};
-	snprintf(name, sizeof(name), "%s %d", t && t->comm[0] ? t->comm : "?", (int)c->tid);
+	tj_fmt_init(&o, name, sizeof(name));
+	tj_fmt_str(&o, t && t->comm[0] ? t->comm : "?");
+	tj_fmt_char(&o, ' ');
+	tj_fmt_i64(&o, (int)c->tid);
+	tj_fmt_end(&o);
 	struct tj_record r = {
 		.size = sizeof(r),
 		.kind = TJ_REC_STATE,
