@@ -64,7 +64,8 @@ struct load {
 	int blocked[LOAD_MAX_THREADS];
 	unsigned nblocked;
 	uint64_t rng;
-	uint64_t skb;       /* next skb address */
+	uint64_t skb;       /* the skb slab's first address */
+	uint64_t skb_next;  /* skbs handed out so far */
 	uint32_t tcp_seq;
 	uint16_t ip_id;
 };

@@ -77,21 +77,31 @@ static void make_seg(struct load *L, struct lthread *T, bool outbound, uint16_t 
 	seg->payload_len = payload;
 }
 
+/* Kernels take skbs from a slab, so a few addresses carry every packet:
+ * reused in turn here, as the packets analyzer meets them in real traces.
+ * Sent and received packets come from separate ranges (a sent skb is
+ * freed at its TX completion, never received on eth0). */
+#define SKB_SLOTS 512
+static uint64_t next_skb(struct load *L, bool rx)
+{
+	return L->skb + (rx ? SKB_SLOTS * 0x100 : 0) + (L->skb_next++ % SKB_SLOTS) * 0x100;
+}
+
 /* write() on a socket: the packet goes out on eth0 within the syscall. */
 static void emit_socket_write(struct load *L, struct lcpu *c, struct lthread *T)
 {
 	uint16_t len = (uint16_t)(64 + rnd(L, 1384));
 	int32_t fd = sock_fd(L);
 	struct tjg_tcp_seg seg;
-	uint64_t skb = L->skb;
+	uint64_t skb = next_skb(L, false);
 
-	L->skb += 0x100;
 	make_seg(L, T, true, len, &seg);
 	tjg_emit_sys_entry_write(c->s, at(L, c, 800, 2000), (uint32_t)fd, T->ubuf, len);
 	tjg_emit_net_dev(c->s, at(L, c, 300, 700), TJG_EV_NET_DEV_QUEUE, skb,
 			 tjg_tcp_seg_ip_len(&seg) + 14, "eth0", &seg);
 	tjg_emit_net_dev_xmit(c->s, at(L, c, 400, 1200), skb, 0, tjg_tcp_seg_ip_len(&seg) + 14,
 			      "eth0");
+	tjg_emit_skb_consume(c->s, at(L, c, 200, 600), skb); /* TX completion */
 	tjg_emit_sys_exit_ret(c->s, at(L, c, 300, 900), TJG_EV_SYSCALL_EXIT_WRITE, len);
 }
 
@@ -313,9 +323,8 @@ static void episode_net_rx(struct load *L, struct lcpu *c)
 	int w = pick_blocked(L, c);
 	struct lthread *dst = w >= 0 ? &L->th[w] : &L->th[rnd(L, L->nth)];
 	struct tjg_tcp_seg seg;
-	uint64_t skb = L->skb;
+	uint64_t skb = next_skb(L, true);
 
-	L->skb += 0x100;
 	make_seg(L, dst, false, (uint16_t)(rnd(L, 3) ? rnd(L, 1448) : 0), &seg);
 	tjg_emit_irq_entry(s, at(L, c, 800, 1500), irq, c->irq_name);
 	tjg_emit_softirq(s, at(L, c, 400, 900), TJG_EV_IRQ_SOFTIRQ_RAISE, TJG_SOFTIRQ_NET_RX);
@@ -325,6 +334,7 @@ static void episode_net_rx(struct load *L, struct lcpu *c)
 			 tjg_tcp_seg_ip_len(&seg), "eth0", &seg);
 	if (w >= 0 && !dst->kernel && rnd(L, 4) != 0)
 		wake(L, c, w);
+	tjg_emit_skb_consume(s, at(L, c, 200, 600), skb); /* queued to the socket, freed */
 	tjg_emit_softirq(s, at(L, c, 800, 2500), TJG_EV_IRQ_SOFTIRQ_EXIT, TJG_SOFTIRQ_NET_RX);
 }
 
@@ -441,6 +451,7 @@ const struct tjg_scenario tjg_scenario_load = {
 		  TJG_EV_BIT(TJG_EV_IRQ_HANDLER_EXIT) | TJG_EV_BIT(TJG_EV_IRQ_SOFTIRQ_RAISE) |
 		  TJG_EV_BIT(TJG_EV_IRQ_SOFTIRQ_ENTRY) | TJG_EV_BIT(TJG_EV_IRQ_SOFTIRQ_EXIT) |
 		  TJG_EV_BIT(TJG_EV_NET_DEV_QUEUE) | TJG_EV_BIT(TJG_EV_NET_DEV_XMIT) |
+		  TJG_EV_BIT(TJG_EV_SKB_CONSUME) |
 		  TJG_EV_BIT(TJG_EV_NET_IF_RECEIVE_SKB) | TJG_EV_BIT(TJG_EV_SYSCALL_ENTRY_POLL) |
 		  TJG_EV_BIT(TJG_EV_SYSCALL_EXIT_POLL) | TJG_EV_BIT(TJG_EV_SYSCALL_ENTRY_READ) |
 		  TJG_EV_BIT(TJG_EV_SYSCALL_EXIT_READ) | TJG_EV_BIT(TJG_EV_SYSCALL_ENTRY_WRITE) |
