@@ -107,6 +107,8 @@ static int add_window_links(struct tj_reader *r, size_t i, struct tj_link_spec *
 			const bt_port_output *port = NULL;
 			if (l->view != v)
 				continue;
+			if (n == 1)
+				port = bt_component_source_borrow_output_port_by_index_const(vc, 0);
 			for (uint64_t j = 0; j < n && !port; j++) {
 				const bt_port_output *op = bt_component_source_borrow_output_port_by_index_const(vc, j);
 				uint64_t sc, id;

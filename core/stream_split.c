@@ -145,7 +145,9 @@ static int scan_file(const struct tj_tsdl_layout *l, struct sfile *f)
 		if (l->stream_id.present && tj_tsdl_read(&l->stream_id, buf, (size_t)n, &sid))
 			goto out;
 		const struct tj_tsdl_stream *sc = tj_tsdl_layout_stream(l, sid);
-		if (!sc || tj_tsdl_read(&l->stream_instance_id, buf, (size_t)n, &iid) ||
+		iid = 0;
+		if (!sc || (l->stream_instance_id.present &&
+			    tj_tsdl_read(&l->stream_instance_id, buf, (size_t)n, &iid)) ||
 		    tj_tsdl_read(&sc->packet_size, buf, (size_t)n, &psz))
 			goto out;
 		if (tj_tsdl_read(&sc->content_size, buf, (size_t)n, &csz))
@@ -223,8 +225,10 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 	}
 	if (tj_tsdl_layout_load(mpath, &l))
 		goto out_nolayout;
-	/* Without instance ids, the streams of a view would be numbered anew. */
-	if (!l.stream_instance_id.present || list_files(real, &names))
+	/* Without instance ids ctf.fs numbers streams in the order it lists
+	 * the files, which a view does not keep: only a trace of one stream
+	 * (numbered 0 either way) is cut then. */
+	if (list_files(real, &names) || (!l.stream_instance_id.present && (names.n != 1 || nports != 1)))
 		goto out;
 	files = calloc(names.n ? names.n : 1, sizeof(*files));
 	if (!files) {
@@ -250,8 +254,12 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 		uint64_t sc, id;
 		struct sfile *match = NULL;
 		int nmatch = 0;
-		if (tj_split_port_ids(ports[j], &sc, &id))
+		if (!l.stream_instance_id.present && nfiles == 1) {
+			sc = files[0].class_id;
+			id = files[0].instance_id;
+		} else if (tj_split_port_ids(ports[j], &sc, &id)) {
 			continue;
+		}
 		for (size_t i = 0; i < nfiles; i++)
 			if (files[i].path && files[i].class_id == sc && files[i].instance_id == id) {
 				match = &files[i];
