@@ -15,7 +15,9 @@
 #include "error.h"
 #include "fields.h"
 #include "live.h"
+#include "log.h"
 #include "reader_impl.h"
+#include "signals.h"
 #include "stream_split.h"
 #include "strvec.h"
 
@@ -75,8 +77,18 @@ static int plan_split(struct tj_reader *r, uint32_t jobs, uint32_t *nsplit)
 	}
 	if (rc == TJ_OK)
 		rc = tj_split_decide(sp, nsplit);
-	if (rc == TJ_OK && *nsplit)
+	if (rc == TJ_OK && *nsplit) {
 		rc = tj_split_make_views(sp);
+		if (rc == TJ_EIO && !tj_signal_caught()) {
+			/* an unwritable TMPDIR costs the windows, not the run */
+			char why[512];
+			tj_error_format(why, sizeof(why));
+			tj_error_clear();
+			tj_log(TJ_LOG_WARNING, NULL, "%s: streams are read whole", why);
+			*nsplit = 0;
+			rc = TJ_OK;
+		}
+	}
 	if (rc || !*nsplit) {
 		tj_split_free(sp);
 		*nsplit = 0;

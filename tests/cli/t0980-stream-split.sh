@@ -7,7 +7,7 @@
 # are cut into many windows; TJCONV_DEBUG=1 shows that they were.
 . "$(dirname "$0")/../lib/tap.sh"
 require_tool babeltrace2 python3
-plan 27
+plan 31
 
 export TMPDIR="$TMP/tmp"
 mkdir -p "$TMPDIR"
@@ -111,4 +111,31 @@ else
 fi
 
 check_eq "no window folder left behind in TMPDIR" "" "$(ls -A "$TMPDIR")"
+
+# an unusable TMPDIR costs the windows, not the run
+TMPDIR="$TMP/none/x" TJCONV_SPLIT_PACKETS=1 "$TJCONV" "$gen" --jobs 2 --to text >"$TMP/nt.out" 2>"$TMP/nt.err"
+check "TMPDIR missing: the run goes on, as --jobs 1" cmp -s "$TMP/nt.out" "$TMP/t.txt"
+check_match "TMPDIR missing: one warning naming the folder" "stream windows in '$TMP/none/x'.*streams are read whole" \
+	"$(cat "$TMP/nt.err")"
+
+# killed outright: the crash guard removes the views, index/ folders too
+# (polled with a timeout: the guard is another process)
+pause() { read -rt 0.05 <> <(:) || true; }
+"$TJCONV" "$big" --jobs 2 --to chrome-json -o "$TMP/k.json" 2>/dev/null &
+pid=$!
+for ((i = 0; i < 400; i++)); do
+	[ -n "$(find "$TMPDIR" -name index 2>/dev/null)" ] && break
+	pause
+done
+had=$(find "$TMPDIR" -name index | wc -l)
+# the guard is $pid; the run is its child
+run=$(ps -o pid= --ppid "$pid" | head -1)
+kill -9 ${run:-$pid} 2>/dev/null
+wait "$pid" 2>/dev/null
+for ((i = 0; i < 400; i++)); do
+	[ -z "$(ls -A "$TMPDIR")" ] && break
+	pause
+done
+check "killed while reading windows: views were there ($had index folders)" test "$had" -gt 0 -a -n "$run"
+check_eq "killed: the crash guard left nothing in TMPDIR" "" "$(ls -A "$TMPDIR")"
 done_testing
