@@ -7,7 +7,7 @@
 # are cut into many windows; TJCONV_DEBUG=1 shows that they were.
 . "$(dirname "$0")/../lib/tap.sh"
 require_tool babeltrace2 python3
-plan 31
+plan 33
 
 export TMPDIR="$TMP/tmp"
 mkdir -p "$TMPDIR"
@@ -87,6 +87,17 @@ n=$(windows "$big" 2)
 check "10 MiB stream, default windows: cut into about 11 ($n)" test "${n:-0}" -ge 8 -a "${n:-0}" -le 16
 check "10 MiB stream: chrome-json the same" same "$big" 2 --to chrome-json
 check_eq "TJCONV_SPLIT_PACKETS=0: read whole" "" "$(TJCONV_SPLIT_PACKETS=0 windows "$big" 2)"
+
+# one big stream and two small ones (two traces): the big one is cut, the
+# small ones are read whole by the same workers
+mkdir "$TMP/mix"
+cp -r "$gen" "$TMP/mix/a"
+cp -r "$lost" "$TMP/mix/b"
+check_eq "a 3 MiB stream beside two small ones: only it is cut, in 4 windows" \
+	"'$TMP/mix/a/channel0_0' 4" \
+	"$(TJCONV_DEBUG=1 "$TJCONV" "$TMP/mix" --to stats --jobs 2 2>&1 >/dev/null |
+		sed -n "s/.*stream file \('.*'\) read in \([0-9]*\) windows.*/\1 \2/p" | sort -u)"
+check "cut and whole streams merged: text and summary the same" same "$TMP/mix" 2 --to text --summary
 
 # --- real traces
 if have_shared; then
