@@ -1,15 +1,14 @@
 /*
- * Planning packet windows of big streams for --jobs and writing the views
- * that make source.ctf.fs read only them (see stream_split.h for why).
- * Packets are found by walking each stream file with the sizes its packet
- * headers claim (tsdl_layout.h), so traces without an index/ folder are
- * split too; the index written for a view lists the packets of its
- * windows in LTTng's index format (big-endian, version 1.1).
+ * Planning packet windows of big streams for --jobs (see stream_split.h
+ * for why; stream_split_views.c writes the views): which stream file each
+ * port reads, where its packets are, which streams to cut, and which
+ * worker reads each window.  Packets are found by walking each stream file
+ * with the sizes its packet headers claim (tsdl_layout.h), so traces
+ * without an index/ folder are cut too.
  */
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,7 @@
 #include "error.h"
 #include "log.h"
 #include "signals.h"
-#include "stream_split.h"
+#include "stream_split_impl.h"
 #include "strvec.h"
 #include "tsdl_layout.h"
 
@@ -27,51 +26,8 @@
 #define MIN_WINDOW_PACKETS 8    /* so the primer costs at most 1/8 more decoding */
 
 #define CTF_MAGIC 0xC1FC1FC1u
-#define INDEX_MAGIC 0xC1F1DCC1u
-#define INDEX_ENTRY 72          /* bytes of a version 1.1 entry: 9 fields */
 
-struct packet {
-	uint64_t offset, size, content; /* bytes, bytes, bits */
-};
-
-/* A stream file that one upstream reads, as long as it is splittable. */
-struct sfile {
-	size_t ti;
-	uint32_t up;
-	char *path, *name;       /* the file, and its name in the trace folder */
-	uint64_t class_id, instance_id, fsize;
-	struct packet *p;
-	uint32_t np;
-	uint32_t nwin;           /* 0: read whole */
-	uint32_t *first;         /* nwin + 1: first packet of each window */
-	uint32_t *worker, *seg;  /* by window */
-};
-
-struct view {
-	size_t ti;
-	uint32_t worker;
-	char *dir;
-	char *trace_dir;
-};
-
-struct tj_split {
-	uint32_t nw, nups, nsegs;
-	struct sfile *f;
-	size_t nf;
-	uint64_t *bytes;         /* by upstream (0: unknown) */
-	struct tj_split_link *links;
-	size_t nlinks;
-	struct view *views;
-	size_t nviews;
-	int32_t *next;           /* by segment */
-	char *top;
-	int top_slot;
-	struct tj_strvec made;   /* paths made, removed in reverse */
-	char **trace_dirs;       /* by trace index, of the traces added */
-	size_t ntrace_dirs;
-};
-
-static char *join(const char *a, const char *b)
+char *tj_split_join(const char *a, const char *b)
 {
 	size_t n = strlen(a) + strlen(b) + 2;
 	char *p = malloc(n);
@@ -122,7 +78,7 @@ int tj_split_new(struct tj_split **out, uint32_t nworkers, uint32_t nups)
 
 /* The packets of one stream file; 0, or -1 when a header cannot be read
  * or does not hold together (the stream is then read whole). */
-static int scan_file(const struct tj_tsdl_layout *l, struct sfile *f)
+static int scan_file(const struct tj_tsdl_layout *l, struct tj_split_file *f)
 {
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -162,13 +118,13 @@ static int scan_file(const struct tj_tsdl_layout *l, struct sfile *f)
 			goto out;
 		if (f->np == cap) {
 			size_t nc = cap ? cap * 2 : 256;
-			struct packet *np = realloc(f->p, nc * sizeof(*np));
+			struct tj_split_packet *np = realloc(f->p, nc * sizeof(*np));
 			if (!np)
 				goto out;
 			f->p = np;
 			cap = nc;
 		}
-		f->p[f->np++] = (struct packet){.offset = off, .size = psz / 8, .content = csz};
+		f->p[f->np++] = (struct tj_split_packet){.offset = off, .size = psz / 8, .content = csz};
 		off += psz / 8;
 	}
 	rc = f->np ? 0 : -1;
@@ -177,7 +133,7 @@ out:
 	return rc;
 }
 
-static void sfile_release(struct sfile *f)
+static void sfile_release(struct tj_split_file *f)
 {
 	free(f->path);
 	free(f->name);
@@ -199,7 +155,7 @@ static int list_files(const char *dir, struct tj_strvec *names)
 		struct stat st;
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "metadata") == 0)
 			continue;
-		char *p = join(dir, de->d_name);
+		char *p = tj_split_join(dir, de->d_name);
 		if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
 			tj_strvec_push(names, de->d_name);
 		free(p);
@@ -213,9 +169,9 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 {
 	struct tj_tsdl_layout l;
 	struct tj_strvec names = {0};
-	char *mpath = join(dir, "metadata");
+	char *mpath = tj_split_join(dir, "metadata");
 	char *real = realpath(dir, NULL);
-	struct sfile *files = NULL;
+	struct tj_split_file *files = NULL;
 	size_t nfiles = 0;
 	int rc = TJ_OK;
 
@@ -236,9 +192,9 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 		goto out;
 	}
 	for (size_t i = 0; i < names.n; i++) {
-		struct sfile *f = &files[nfiles];
+		struct tj_split_file *f = &files[nfiles];
 		f->ti = ti;
-		f->path = join(real, names.v[i]);
+		f->path = tj_split_join(real, names.v[i]);
 		f->name = strdup(names.v[i]);
 		if (!f->path || !f->name) {
 			sfile_release(f);
@@ -252,7 +208,7 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 	}
 	for (uint32_t j = 0; j < nports; j++) {
 		uint64_t sc, id;
-		struct sfile *match = NULL;
+		struct tj_split_file *match = NULL;
 		int nmatch = 0;
 		if (!l.stream_instance_id.present && nfiles == 1) {
 			sc = files[0].class_id;
@@ -268,7 +224,7 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 		if (nmatch != 1)
 			continue; /* several files (rotated), or none readable: whole */
 		s->bytes[first_up + j] = match->fsize;
-		struct sfile *v = realloc(s->f, (s->nf + 1) * sizeof(*v));
+		struct tj_split_file *v = realloc(s->f, (s->nf + 1) * sizeof(*v));
 		if (!v) {
 			rc = TJ_ENOMEM;
 			goto out;
@@ -306,7 +262,7 @@ out_nolayout:
 
 /* Packets per window: TJCONV_SPLIT_PACKETS (0: never split) or about
  * WINDOW_BYTES of file. */
-static uint32_t window_packets(const struct sfile *f, int *forced)
+static uint32_t window_packets(const struct tj_split_file *f, int *forced)
 {
 	const char *env = getenv("TJCONV_SPLIT_PACKETS");
 	*forced = 0;
@@ -323,18 +279,18 @@ static uint32_t window_packets(const struct sfile *f, int *forced)
 	return n < MIN_WINDOW_PACKETS ? MIN_WINDOW_PACKETS : n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
-static int push_link(struct tj_split *s, const struct sfile *f, uint32_t w)
+static int push_link(struct tj_split *s, const struct tj_split_file *f, uint32_t w)
 {
 	/* Its view: one per trace and worker. */
 	size_t v = 0;
 	while (v < s->nviews && !(s->views[v].ti == f->ti && s->views[v].worker == w))
 		v++;
 	if (v == s->nviews) {
-		struct view *nv = realloc(s->views, (s->nviews + 1) * sizeof(*nv));
+		struct tj_split_vdir *nv = realloc(s->views, (s->nviews + 1) * sizeof(*nv));
 		if (!nv)
 			return TJ_ENOMEM;
 		s->views = nv;
-		s->views[s->nviews++] = (struct view){.ti = f->ti, .worker = w,
+		s->views[s->nviews++] = (struct tj_split_vdir){.ti = f->ti, .worker = w,
 						      .trace_dir = s->trace_dirs[f->ti]};
 	}
 	/* Its packets: each of its windows, led by the packet before. */
@@ -379,7 +335,7 @@ int tj_split_decide(struct tj_split *s, uint32_t *nsplit)
 	if (s->nw < 2 || !total)
 		return TJ_OK;
 	for (size_t i = 0; i < s->nf; i++) {
-		struct sfile *f = &s->f[i];
+		struct tj_split_file *f = &s->f[i];
 		int forced;
 		uint32_t wp = window_packets(f, &forced);
 		/* Cut a stream bigger than 1.5 times a worker's fair share. */
@@ -427,144 +383,9 @@ int tj_split_decide(struct tj_split *s, uint32_t *nsplit)
 	return TJ_OK;
 }
 
-static unsigned char *put_be64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--)
-		*p++ = (unsigned char)(v >> (8 * i));
-	return p;
-}
-
-static unsigned char *put_be32(unsigned char *p, uint32_t v)
-{
-	for (int i = 3; i >= 0; i--)
-		*p++ = (unsigned char)(v >> (8 * i));
-	return p;
-}
-
-/* index/NAME.idx of a view: the link's packets.  ctf.fs only accepts an
- * index whose packet sizes add up to the file's size (it then reads the
- * packets listed, each by its own header's size), so the last entry's
- * size takes the rest; the times are left 0 (they only serve to sort the
- * packets of several files, and a view has one file per stream). */
-static int write_index(const char *path, const struct sfile *f, const struct tj_split_link *l)
-{
-	FILE *out = fopen(path, "wbe");
-	unsigned char e[INDEX_ENTRY], *p = e;
-	uint64_t sum = 0;
-	uint32_t k = 0, n = 0;
-	if (!out)
-		return -1;
-	p = put_be32(p, INDEX_MAGIC);
-	p = put_be32(p, 1);
-	p = put_be32(p, 1);
-	p = put_be32(p, INDEX_ENTRY);
-	fwrite(e, 1, (size_t)(p - e), out);
-	for (uint32_t j = 0; j < f->nwin; j++)
-		if (f->worker[j] == l->worker)
-			n += f->first[j + 1] - f->first[j] + (j > 0);
-	for (uint32_t j = 0; j < f->nwin; j++) {
-		if (f->worker[j] != l->worker)
-			continue;
-		for (uint32_t q = f->first[j] - (j > 0); q < f->first[j + 1]; q++, k++) {
-			const struct packet *pk = &f->p[q];
-			uint64_t size = pk->size;
-			sum += size;
-			if (k + 1 == n)
-				size += f->fsize - sum;
-			p = put_be64(e, pk->offset);
-			p = put_be64(p, size * 8);
-			p = put_be64(p, pk->content);
-			p = put_be64(p, 0);
-			p = put_be64(p, 0);
-			p = put_be64(p, 0);
-			p = put_be64(p, f->class_id);
-			p = put_be64(p, f->instance_id);
-			p = put_be64(p, q);
-			fwrite(e, 1, (size_t)(p - e), out);
-		}
-	}
-	int bad = ferror(out);
-	return fclose(out) || bad ? -1 : 0;
-}
-
-static int made(struct tj_split *s, const char *path)
-{
-	return tj_strvec_push(&s->made, path) ? TJ_ENOMEM : TJ_OK;
-}
-
-static const struct sfile *file_of(const struct tj_split *s, uint32_t up)
-{
-	for (size_t i = 0; i < s->nf; i++)
-		if (s->f[i].up == up)
-			return &s->f[i];
-	return NULL;
-}
-
-int tj_split_make_views(struct tj_split *s)
-{
-	const char *tmp = getenv("TMPDIR");
-	char tmpl[PATH_MAX], sub[64];
-	snprintf(tmpl, sizeof(tmpl), "%s/tjconv-split-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(tmpl)) {
-		tj_error_append_errno(errno, "cannot make a folder for the stream windows in '%s'",
-				      tmp && *tmp ? tmp : "/tmp");
-		return TJ_EIO;
-	}
-	s->top = strdup(tmpl);
-	s->top_slot = tj_signals_register_dir(tmpl);
-	if (!s->top)
-		return TJ_ENOMEM;
-	for (size_t v = 0; v < s->nviews; v++) {
-		struct view *vw = &s->views[v];
-		snprintf(sub, sizeof(sub), "t%zu-w%u", vw->ti, (unsigned)vw->worker);
-		vw->dir = join(s->top, sub);
-		char *meta = vw->dir ? join(vw->dir, "metadata") : NULL;
-		char *from = join(vw->trace_dir, "metadata");
-		char *idx = vw->dir ? join(vw->dir, "index") : NULL;
-		int rc = !meta || !from || !idx ? TJ_ENOMEM : TJ_OK;
-		if (rc == TJ_OK && (mkdir(vw->dir, 0700) || made(s, vw->dir) ||
-				    symlink(from, meta) || made(s, meta) || mkdir(idx, 0700) ||
-				    made(s, idx)))
-			rc = TJ_EIO;
-		for (size_t i = 0; rc == TJ_OK && i < s->nlinks; i++) {
-			const struct tj_split_link *l = &s->links[i];
-			const struct sfile *f = file_of(s, l->up);
-			if (l->view != v)
-				continue;
-			char *link = join(vw->dir, f->name);
-			size_t n = strlen(f->name) + 8;
-			char *iname = malloc(n);
-			char *ipath = NULL;
-			if (iname) {
-				snprintf(iname, n, "%s.idx", f->name);
-				ipath = join(idx, iname);
-			}
-			if (!link || !ipath)
-				rc = TJ_ENOMEM;
-			else if (symlink(f->path, link) || made(s, link) || write_index(ipath, f, l) ||
-				 made(s, ipath))
-				rc = TJ_EIO;
-			free(link);
-			free(iname);
-			free(ipath);
-		}
-		int e = errno;
-		free(meta);
-		free(from);
-		free(idx);
-		if (rc == TJ_EIO)
-			tj_error_append_errno(tj_signal_caught() ? EINTR : e,
-					      "cannot write the stream windows of '%s' in '%s'",
-					      vw->trace_dir, s->top);
-		if (rc)
-			return rc;
-	}
-	return TJ_OK;
-}
-
 int tj_split_is_split(const struct tj_split *s, uint32_t up)
 {
-	const struct sfile *f = s ? file_of(s, up) : NULL;
+	const struct tj_split_file *f = s ? tj_split_file_of(s, up) : NULL;
 	return f && f->nwin > 0;
 }
 
