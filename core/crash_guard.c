@@ -27,7 +27,9 @@ static void forward(int sig, siginfo_t *si, void *uc)
 		kill(child, sig);
 }
 
-static void remove_dir(const char *dir)
+/* depth: folders below dir to go into (the stream windows' views hold
+ * an index/ folder: stream_split.c); links are removed, not followed. */
+static void remove_dir(const char *dir, int depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -35,7 +37,8 @@ static void remove_dir(const char *dir)
 	while (d && (de = readdir(d))) {
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
 			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-			unlink(p);
+			if (unlink(p) && errno == EISDIR && depth > 0)
+				remove_dir(p, depth - 1);
 		}
 	}
 	if (d)
@@ -50,7 +53,7 @@ static void clean_up(void)
 		if (!s->live[i])
 			continue;
 		if (s->is_dir[i])
-			remove_dir(s->paths[i]);
+			remove_dir(s->paths[i], 2);
 		else
 			unlink(s->paths[i]);
 		s->live[i] = 0;

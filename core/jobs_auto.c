@@ -52,13 +52,20 @@ uint32_t tj_jobs_auto(uint32_t nstreams, uint64_t bytes, char *why, size_t cap)
 	const char *one = NULL;
 	if (cores < 2)
 		one = "1 core";
-	else if (nstreams < 2)
+	else if (nstreams < 2 && bytes < TJ_JOBS_AUTO_SPLIT_BYTES)
 		one = "1 stream";
 	else if (bytes < TJ_JOBS_AUTO_MIN_BYTES)
 		one = "under 1 MiB of streams";
 	if (one) {
 		snprintf(why, cap, "auto: %s", one);
 		return 1;
+	}
+	if (nstreams < 2) {
+		/* one big stream: a worker decodes it (in packet windows,
+		 * stream_split.c) while the main thread analyzes */
+		snprintf(why, cap, "auto: 1 stream of %llu MiB, %u cores",
+			 (unsigned long long)(bytes >> 20), (unsigned)cores);
+		return 2;
 	}
 	if (jobs > nstreams)
 		jobs = nstreams;

@@ -6,8 +6,9 @@
  * but parses the trace's metadata once more and needs a core of its own.
  * So auto is 1 when
  *   - fewer than 2 cores are available (online and in our affinity mask),
- *   - the trace has fewer than 2 streams (a stream is decoded by one
- *     worker: nothing to share),
+ *   - the trace has a single stream of less than TJ_JOBS_AUTO_SPLIT_BYTES
+ *     (a bigger one gets 2: a worker decodes it, cut into packet windows
+ *     by stream_split.c, while the main thread analyzes and exports),
  *   - its stream files hold less than TJ_JOBS_AUTO_MIN_BYTES (a few
  *     milliseconds of decoding: a thread is not worth its setup),
  *   - it is a live session, a rotated session or --follow (read as it
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #define TJ_JOBS_AUTO_MIN_BYTES (UINT64_C(1) << 20)
+#define TJ_JOBS_AUTO_SPLIT_BYTES (UINT64_C(16) << 20)
 #define TJ_JOBS_AUTO_MAX 32
 
 /* Cores this process may run on. */

@@ -36,6 +36,7 @@ struct upstream {
 enum { STEP_END = 1, STEP_PAUSE = 2, STEP_AGAIN = 3 };
 
 struct tj_chunks;
+struct tj_split;
 
 struct tj_reader {
 	char *input;
@@ -60,6 +61,7 @@ struct tj_reader {
 	struct tj_workers *workers;
 	uint32_t jobs;          /* decoding threads used (1: the main thread) */
 	char jobs_why[80];      /* how that was chosen, for --summary */
+	struct tj_split *split;  /* streams cut into windows (stream_split.c), or NULL */
 
 	int started;            /* tj_reader_start done */
 	uint32_t *trace_rank;   /* trace index -> rank of its name (ties) */

@@ -28,12 +28,25 @@
 #define QUEUE_MAX 2       /* batches queued per upstream: decoded messages are
 			     consumed while still in cache, and memory stays flat */
 #endif
+#ifndef WINDOW_BATCHES
+#define WINDOW_BATCHES 8 /* batches a window link may have in flight.  Few:
+			    each message in flight is a libbabeltrace2 event
+			    its decoder's pools cannot reuse (allocation, memory,
+			    a long teardown: 160 batches cost 270 MB and 0.6 G
+			    instructions of teardown on a 1 M-event stream).
+			    With flat records this can hold a whole window, so
+			    a worker decodes its next window while the main
+			    thread still reads the one before. */
+#endif
 
+/* The batches of one segment (an upstream, or one window of it). */
 struct queue {
 	struct tj_batch *head, *tail;
 	uint32_t len;
 	int ended;
 	int failed;
+	uint32_t link;  /* the link that fills it */
+	int32_t next;   /* the upstream's next segment, or -1 */
 };
 
 struct worker {
@@ -43,7 +56,7 @@ struct worker {
 	struct tj_sink_ops sink; /* our sink in graph (graph.c) calls back here */
 	pthread_t thread;
 	int started;
-	uint32_t *ups;     /* global upstream indices fed by this worker */
+	uint32_t *ups;     /* the links this worker reads */
 	uint32_t nups;
 	uint32_t rr;       /* round-robin cursor */
 	uint32_t batch_target; /* messages per batch: fewer when feeding many
@@ -59,8 +72,10 @@ struct tj_workers {
 	struct worker *w;
 	uint32_t nworkers;
 	struct tj_up_link *links;
-	struct queue *queues;
-	uint32_t *owner;
+	uint32_t nlinks;
+	struct queue *queues;   /* by segment */
+	uint32_t nsegs;
+	uint32_t *cur;          /* by upstream: the segment the main thread reads */
 	uint32_t nups;
 	pthread_mutex_t mu;
 	pthread_cond_t produce; /* a worker may make progress */
@@ -184,32 +199,62 @@ static int flatten(struct tj_batch *b, uint64_t i, const bt_message *m)
 	return 0;
 }
 
-/* Pull messages of upstream u into b until it is full or the stream ends.
- * Returns 1 at the end, 0 to go on, -1 on error (message in wk->error). */
-static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
+/* The segment message m of a window link feeds, or -1 to drop it: a
+ * message belongs to the packet whose end is the next packet end. */
+static int32_t route_message(struct tj_up_link *link, const bt_message *m)
 {
-	struct tj_up_link *link = &wk->all->links[u];
+	const struct tj_split_route *r = link->route;
+	switch (bt_message_get_type(m)) {
+	case BT_MESSAGE_TYPE_STREAM_END:
+		return r->end_seg;
+	case BT_MESSAGE_TYPE_PACKET_END: {
+		uint64_t p = link->packets_ended++;
+		return p < r->npackets ? r->seg_of[p] : -1;
+	}
+	default:
+		return link->packets_ended < r->npackets ? r->seg_of[link->packets_ended] : -1;
+	}
+}
+
+static int read_error(struct worker *wk, struct tj_up_link *link)
+{
+	const bt_error *err = bt_current_thread_take_error();
+	const char *why = "decoding failed";
+	if (err && bt_error_get_cause_count(err) > 0)
+		why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
+	snprintf(wk->error, sizeof(wk->error), "cannot read stream '%s': %.*s", link->name,
+		 (int)strcspn(why, "\n"), why);
+	if (err)
+		bt_error_release(err);
+	return -1;
+}
+
+/* Pull messages of link li into b until it is full, the stream ends (1)
+ * or, for a window link, the segment changes (2: the rest waits in
+ * link->pend).  0 to go on, -1 on error (message in wk->error). */
+static int fill_batch(struct worker *wk, uint32_t li, struct tj_batch *b)
+{
+	struct tj_up_link *link = &wk->all->links[li];
+	b->link = li;
+	if (!link->route)
+		b->up = link->up;
 	while (b->count < wk->batch_target) {
-		bt_message_array_const msgs;
-		uint64_t n;
-		bt_message_iterator_next_status st = bt_message_iterator_next(link->it, &msgs, &n);
-		if (st == BT_MESSAGE_ITERATOR_NEXT_STATUS_END)
-			return 1;
-		if (st == BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN)
-			continue;
-		if (st != BT_MESSAGE_ITERATOR_NEXT_STATUS_OK) {
-			const bt_error *err = bt_current_thread_take_error();
-			const char *why = "decoding failed";
-			if (err && bt_error_get_cause_count(err) > 0)
-				why = bt_error_cause_get_message(bt_error_borrow_cause_by_index(err, 0));
-			snprintf(wk->error, sizeof(wk->error), "cannot read stream '%s': %.*s",
-				 link->name, (int)strcspn(why, "\n"), why);
-			if (err)
-				bt_error_release(err);
-			return -1;
+		if (!link->npend) {
+			bt_message_array_const msgs;
+			uint64_t n;
+			bt_message_iterator_next_status st = bt_message_iterator_next(link->it, &msgs, &n);
+			if (st == BT_MESSAGE_ITERATOR_NEXT_STATUS_END)
+				return 1;
+			if (st == BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN)
+				continue;
+			if (st != BT_MESSAGE_ITERATOR_NEXT_STATUS_OK)
+				return read_error(wk, link);
+			link->pend = msgs;
+			link->npend = n;
+			link->pend_seg = -2;
 		}
-		if (b->count + n > b->cap) {
-			uint64_t cap = (b->count + n) * 2;
+		if (b->count + link->npend > b->cap) {
+			uint64_t cap = (b->count + link->npend) * 2;
 			const bt_message **v = realloc(b->msgs, cap * sizeof(*v));
 			int64_t *tv = v ? realloc(b->ts, cap * sizeof(*tv)) : NULL;
 			uint32_t *ov = tv ? realloc(b->off, cap * sizeof(*ov)) : NULL;
@@ -220,8 +265,6 @@ static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
 			if (ov)
 				b->off = ov;
 			if (!v || !tv || !ov) {
-				for (uint64_t i = 0; i < n; i++)
-					bt_message_put_ref(msgs[i]);
 				snprintf(wk->error, sizeof(wk->error), "out of memory");
 				return -1;
 			}
@@ -229,44 +272,93 @@ static int fill_batch(struct worker *wk, uint32_t u, struct tj_batch *b)
 		}
 		/* Timestamps are read here, on the core that just decoded the
 		 * message: the merge then orders batches without touching them. */
-		for (uint64_t i = 0; i < n; i++) {
-			if (flatten(b, b->count + i, msgs[i])) {
-				for (uint64_t j = i; j < n; j++)
-					bt_message_put_ref(msgs[j]);
-				b->count += i;
+		while (link->npend) {
+			const bt_message *m = link->pend[0];
+			if (link->route) {
+				if (link->pend_seg == -2)
+					link->pend_seg = route_message(link, m);
+				if (link->pend_seg < 0) {
+					bt_message_put_ref(m);
+					link->pend++;
+					link->npend--;
+					link->pend_seg = -2;
+					continue;
+				}
+				if (link->pend_seg != link->seg) {
+					/* The segment before is complete (the caller
+					 * marks it so once b is queued). */
+					link->closed = link->seg;
+					link->seg = link->pend_seg;
+					if (b->count)
+						return 2;
+				}
+				b->up = (uint32_t)link->pend_seg;
+				link->pend_seg = -2;
+			}
+			if (flatten(b, b->count, m)) {
+				for (uint64_t j = 0; j < link->npend; j++)
+					bt_message_put_ref(link->pend[j]);
+				link->npend = 0;
 				snprintf(wk->error, sizeof(wk->error), "out of memory");
 				return -1;
 			}
-			wk->events += !b->msgs[b->count + i];
+			wk->events += !b->msgs[b->count];
+			b->count++;
+			link->pend++;
+			link->npend--;
 		}
-		b->count += n;
 	}
 	return 0;
 }
 
-/* The upstream with the shortest queue (the merge is most likely waiting
- * for it), or -1 when all are full; caller holds the lock. */
+/* The link with the shortest queue (the merge is most likely waiting for
+ * it), or -1 when none may fill one now; caller holds the lock. */
 static int pick_upstream(struct worker *wk, int *all_ended)
 {
 	struct tj_workers *all = wk->all;
 	int best = -1;
-	uint32_t best_len = QUEUE_MAX;
+	uint32_t best_len = UINT32_MAX;
 	*all_ended = 1;
 	for (uint32_t k = 0; k < wk->nups; k++) {
-		uint32_t u = wk->ups[(wk->rr + k) % wk->nups];
-		struct queue *q = &all->queues[u];
-		if (q->ended || q->failed)
+		uint32_t li = wk->ups[(wk->rr + k) % wk->nups];
+		struct tj_up_link *link = &all->links[li];
+		if (link->done)
 			continue;
 		*all_ended = 0;
-		if (q->len < best_len) {
-			best_len = q->len;
-			best = (int)u;
+		uint32_t len;
+		if (link->route) {
+			/* A window link runs ahead of the main thread by its
+			 * budget, whatever segment it is in. */
+			if (link->inflight >= WINDOW_BATCHES)
+				continue;
+			len = link->inflight;
+		} else {
+			len = all->queues[link->up].len;
+			if (len >= QUEUE_MAX)
+				continue;
+		}
+		if (len < best_len) {
+			best_len = len;
+			best = (int)li;
 			if (best_len == 0)
 				break;
 		}
 	}
 	wk->rr = (wk->rr + 1) % (wk->nups ? wk->nups : 1);
 	return best;
+}
+
+/* Caller holds the lock: the segments link li fills are all complete. */
+static void link_ended(struct tj_workers *all, uint32_t li, int failed)
+{
+	all->links[li].done = 1;
+	for (uint32_t s = 0; s < all->nsegs; s++)
+		if (all->queues[s].link == li && !all->queues[s].ended) {
+			if (failed)
+				all->queues[s].failed = 1;
+			else
+				all->queues[s].ended = 1;
+		}
 }
 
 /* The sink's consume: runs until the worker has nothing more to do. */
@@ -312,9 +404,8 @@ static int worker_consume(void *ud)
 		if (!b)
 			snprintf(wk->error, sizeof(wk->error), "out of memory");
 		pthread_mutex_lock(&all->mu);
-		struct queue *q = &all->queues[u];
 		if (b && b->count) {
-			b->up = (uint32_t)u;
+			struct queue *q = &all->queues[b->up];
 			b->next = NULL;
 			if (q->tail)
 				q->tail->next = b;
@@ -322,14 +413,19 @@ static int worker_consume(void *ud)
 				q->head = b;
 			q->tail = b;
 			q->len++;
+			if (all->links[u].route)
+				all->links[u].inflight++;
 		} else if (b) {
 			b->next = wk->free_list;
 			wk->free_list = b;
 		}
-		if (st == 1)
-			q->ended = 1;
-		else if (st < 0)
-			q->failed = 1;
+		if (all->links[u].closed >= 0) {
+			/* the link went on to its next window */
+			all->queues[all->links[u].closed].ended = 1;
+			all->links[u].closed = -1;
+		}
+		if (st == 1 || st < 0)
+			link_ended(all, (uint32_t)u, st < 0);
 		pthread_cond_broadcast(&all->consume);
 		pthread_mutex_unlock(&all->mu);
 		if (st < 0)
@@ -344,8 +440,8 @@ static bt_message_iterator **worker_iterator_slot(void *ud, uint32_t port)
 }
 
 int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nworkers,
-		      const bt_port_output **ports, const uint32_t *owner, const char **names,
-		      uint32_t nups)
+		      const struct tj_link_spec *links, uint32_t nlinks, uint32_t nups,
+		      uint32_t nsegs, const int32_t *seg_next)
 {
 	struct tj_workers *all = calloc(1, sizeof(*all));
 	*out = NULL;
@@ -353,34 +449,56 @@ int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nwork
 		return TJ_ENOMEM;
 	all->nworkers = nworkers;
 	all->nups = nups;
+	all->nlinks = nlinks;
+	all->nsegs = nsegs;
 	all->w = calloc(nworkers, sizeof(*all->w));
-	all->links = calloc(nups, sizeof(*all->links));
-	all->queues = calloc(nups, sizeof(*all->queues));
-	all->owner = calloc(nups, sizeof(*all->owner));
+	all->links = calloc(nlinks ? nlinks : 1, sizeof(*all->links));
+	all->queues = calloc(nsegs ? nsegs : 1, sizeof(*all->queues));
+	all->cur = calloc(nups ? nups : 1, sizeof(*all->cur));
 	pthread_mutex_init(&all->mu, NULL);
 	pthread_cond_init(&all->produce, NULL);
 	pthread_cond_init(&all->consume, NULL);
-	if (!all->w || !all->links || !all->queues || !all->owner) {
+	if (!all->w || !all->links || !all->queues || !all->cur) {
 		tj_workers_free(all);
 		return TJ_ENOMEM;
 	}
-	memcpy(all->owner, owner, nups * sizeof(*owner));
 	for (uint32_t u = 0; u < nups; u++)
-		all->links[u].name = names[u];
+		all->cur[u] = u;
+	for (uint32_t s = 0; s < nsegs; s++)
+		all->queues[s].next = seg_next ? seg_next[s] : -1;
+	for (uint32_t li = 0; li < nlinks; li++) {
+		struct tj_up_link *link = &all->links[li];
+		link->name = links[li].name;
+		link->up = links[li].up;
+		link->worker = links[li].worker;
+		link->route = links[li].route;
+		link->pend_seg = -2;
+		link->seg = link->closed = -1;
+		if (!link->route) {
+			all->queues[link->up].link = li;
+			continue;
+		}
+		for (uint32_t p = 0; p < link->route->npackets; p++)
+			if (link->route->seg_of[p] >= 0)
+				all->queues[link->route->seg_of[p]].link = li;
+	}
 	for (uint32_t w = 0; w < nworkers; w++) {
 		struct worker *wk = &all->w[w];
 		wk->all = all;
 		wk->index = w;
 		wk->graph = graphs[w];
-		wk->ups = calloc(nups, sizeof(*wk->ups));
+		wk->ups = calloc(nlinks ? nlinks : 1, sizeof(*wk->ups));
 		if (!wk->ups) {
 			tj_workers_free(all);
 			return TJ_ENOMEM;
 		}
-		for (uint32_t u = 0; u < nups; u++)
-			if (owner[u] == w)
-				wk->ups[wk->nups++] = u;
-		wk->batch_target = wk->nups ? MESSAGES_IN_FLIGHT / (QUEUE_MAX * wk->nups) : BATCH_TARGET;
+		uint32_t nwhole = 0;
+		for (uint32_t li = 0; li < nlinks; li++)
+			if (links[li].worker == w) {
+				wk->ups[wk->nups++] = li;
+				nwhole += !links[li].route;
+			}
+		wk->batch_target = nwhole ? MESSAGES_IN_FLIGHT / (QUEUE_MAX * nwhole) : BATCH_TARGET;
 		if (wk->batch_target > BATCH_TARGET)
 			wk->batch_target = BATCH_TARGET;
 		if (wk->batch_target < 16)
@@ -395,7 +513,8 @@ int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nwork
 			return TJ_ERROR;
 		}
 		for (uint32_t i = 0; i < wk->nups; i++)
-			if (tj_graph_connect(wk->graph, ports[wk->ups[i]], sink, i, names[wk->ups[i]])) {
+			if (tj_graph_connect(wk->graph, links[wk->ups[i]].port, sink, i,
+					     links[wk->ups[i]].name)) {
 				tj_workers_free(all);
 				return TJ_ERROR;
 			}
@@ -426,8 +545,7 @@ static void *worker_main(void *arg)
 			bt_error_release(err);
 		pthread_mutex_lock(&wk->all->mu);
 		for (uint32_t i = 0; i < wk->nups; i++)
-			if (!wk->all->queues[wk->ups[i]].ended)
-				wk->all->queues[wk->ups[i]].failed = 1;
+			link_ended(wk->all, wk->ups[i], 1);
 		pthread_cond_broadcast(&wk->all->consume);
 		pthread_mutex_unlock(&wk->all->mu);
 	}
@@ -448,11 +566,18 @@ int tj_workers_start(struct tj_workers *all)
 
 struct tj_batch *tj_workers_next(struct tj_workers *all, uint32_t u, int *ended)
 {
-	struct queue *q = &all->queues[u];
+	struct queue *q;
 	struct tj_batch *b = NULL;
 	pthread_mutex_lock(&all->mu);
-	while (!q->head && !q->ended && !q->failed)
-		pthread_cond_wait(&all->consume, &all->mu);
+	for (;;) {
+		q = &all->queues[all->cur[u]];
+		while (!q->head && !q->ended && !q->failed)
+			pthread_cond_wait(&all->consume, &all->mu);
+		/* A window read to its end: the upstream goes on with the next. */
+		if (q->head || q->failed || q->next < 0)
+			break;
+		all->cur[u] = (uint32_t)q->next;
+	}
 	if (q->head) {
 		b = q->head;
 		q->head = b->next;
@@ -466,7 +591,7 @@ struct tj_batch *tj_workers_next(struct tj_workers *all, uint32_t u, int *ended)
 	int failed = !b && q->failed;
 	pthread_mutex_unlock(&all->mu);
 	if (failed) {
-		struct worker *wk = &all->w[all->owner[u]];
+		struct worker *wk = &all->w[all->links[q->link].worker];
 		tj_error_append("%s", wk->error[0] ? wk->error : "decoding failed");
 	}
 	return b;
@@ -474,8 +599,11 @@ struct tj_batch *tj_workers_next(struct tj_workers *all, uint32_t u, int *ended)
 
 void tj_workers_release(struct tj_workers *all, struct tj_batch *b)
 {
-	struct worker *wk = &all->w[all->owner[b->up]];
+	struct tj_up_link *link = &all->links[b->link];
+	struct worker *wk = &all->w[link->worker];
 	pthread_mutex_lock(&all->mu);
+	if (link->route)
+		link->inflight--;
 	b->next = wk->returned;
 	wk->returned = b;
 	pthread_cond_broadcast(&all->produce);
@@ -500,10 +628,14 @@ void tj_workers_free(struct tj_workers *all)
 		tj_log(TJ_LOG_DEBUG, NULL, "jobs: worker %u %.3f s CPU, %llu events", (unsigned)w,
 		       all->w[w].cpu_s, (unsigned long long)all->w[w].events);
 	/* Threads are gone: release what they owned, on this thread. */
-	for (uint32_t u = 0; all->queues && u < all->nups; u++)
-		batch_free_list(all->queues[u].head);
-	for (uint32_t u = 0; all->links && u < all->nups; u++)
-		bt_message_iterator_put_ref(all->links[u].it);
+	for (uint32_t s = 0; all->queues && s < all->nsegs; s++)
+		batch_free_list(all->queues[s].head);
+	for (uint32_t li = 0; all->links && li < all->nlinks; li++) {
+		struct tj_up_link *link = &all->links[li];
+		for (uint64_t i = 0; i < link->npend; i++)
+			bt_message_put_ref(link->pend[i]);
+		bt_message_iterator_put_ref(link->it);
+	}
 	for (uint32_t w = 0; all->w && w < all->nworkers; w++) {
 		batch_free_list(all->w[w].returned);
 		batch_free_list(all->w[w].free_list);
@@ -515,6 +647,6 @@ void tj_workers_free(struct tj_workers *all)
 	free(all->w);
 	free(all->links);
 	free(all->queues);
-	free(all->owner);
+	free(all->cur);
 	free(all);
 }

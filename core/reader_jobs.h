@@ -29,10 +29,12 @@
 
 struct tj_workers;
 
-/* A batch of messages of one upstream, owned by its worker. */
+/* A batch of messages of one segment (an upstream, or one window of a
+ * split upstream), owned by its worker. */
 struct tj_batch {
 	struct tj_batch *next;
-	uint32_t up;
+	uint32_t up;   /* the segment */
+	uint32_t link; /* the link that made it */
 	uint64_t count, cap;
 	const bt_message **msgs; /* NULL: item i is the flat event at flat_at(b, i) */
 	uint32_t *off;           /* offset in arena of each flat event */
@@ -51,26 +53,55 @@ static inline const struct tj_flat_event *tj_batch_flat_at(const struct tj_batch
  * TJ_TS_NONE when the message only updates stream state. */
 int64_t tj_message_ts(const bt_message *m);
 
-/* The part of one upstream (connected output port) that workers see.
- * Extensible: a window of a stream (a packet range) would add its end
- * here and fill_batch would stop the upstream there. */
+/* Which segment each message of a window link feeds (stream_split.h):
+ * by packet of its view (counted by packet ends), or -1 for a primer
+ * packet, whose messages are dropped. */
+struct tj_split_route {
+	uint32_t npackets;
+	int32_t *seg_of;
+	int32_t end_seg;   /* the stream end's segment, or -1 (dropped) */
+};
+
+/* What a worker reads through one connected output port: a whole
+ * upstream, or (route set) some windows of one. */
 struct tj_up_link {
 	bt_message_iterator *it;
 	const char *name;
+	uint32_t up, worker;
+	const struct tj_split_route *route;  /* NULL: the whole upstream */
+	uint64_t packets_ended;  /* route: packet ends seen */
+	const bt_message *const *pend; /* route: messages of the iterator's last */
+	uint64_t npend;          /* array not batched yet (a segment ended) */
+	int32_t pend_seg;        /* segment of pend[0], -2: not routed yet */
+	int32_t seg, closed;     /* route: the segment being filled, the one
+				    just completed (-1: none) */
+	uint32_t inflight;       /* route: its batches not handed back yet */
+	int done;
+};
+
+/* One link to make: port belongs to graphs[worker]. */
+struct tj_link_spec {
+	const bt_port_output *port;
+	uint32_t worker, up;
+	const char *name;
+	const struct tj_split_route *route; /* NULL: the whole upstream up */
 };
 
 /*
  * nworkers graphs, each already holding its sources; graphs[w] gets a sink
- * fed by the ports of upstreams u with owner[u] == w (ports[u] belongs to
- * graphs[owner[u]]).  Takes no ownership of graphs.
+ * fed by the ports of the links whose worker is w.  Segments 0 .. nups - 1
+ * are the upstreams (or their first windows); seg_next[s] (NULL when
+ * nsegs == nups) is the next window of the same upstream, or -1.  Takes no
+ * ownership of graphs.
  */
 int tj_workers_create(struct tj_workers **out, bt_graph **graphs, uint32_t nworkers,
-		      const bt_port_output **ports, const uint32_t *owner, const char **names,
-		      uint32_t nups);
+		      const struct tj_link_spec *links, uint32_t nlinks, uint32_t nups,
+		      uint32_t nsegs, const int32_t *seg_next);
 /* Start the threads (configures and runs each graph). */
 int tj_workers_start(struct tj_workers *w);
-/* Main thread: the next batch of upstream u; NULL with *ended = 1 at its
- * end, NULL with *ended = 0 on error (cause appended). */
+/* Main thread: the next batch of upstream u (its windows one after the
+ * other); NULL with *ended = 1 at its end, NULL with *ended = 0 on error
+ * (cause appended). */
 struct tj_batch *tj_workers_next(struct tj_workers *w, uint32_t u, int *ended);
 /* Main thread: done with a batch; its worker releases the messages. */
 void tj_workers_release(struct tj_workers *w, struct tj_batch *b);

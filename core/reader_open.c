@@ -1,8 +1,9 @@
 /*
  * Opening and closing a reader: finding the traces below a path
  * (discovery.c), one source.ctf.fs per trace, our sink (graph.c) for the
- * single-threaded reader or one graph per --jobs worker (reader_jobs.c),
- * the upstream table; and freeing all of it.
+ * single-threaded reader or one graph per --jobs worker (reader_jobs.c,
+ * with big streams cut into windows: stream_split.c), the upstream table;
+ * and freeing all of it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,10 @@
 #include "fields.h"
 #include "jobs_auto.h"
 #include "live.h"
+#include "log.h"
 #include "reader_impl.h"
+#include "signals.h"
+#include "stream_split.h"
 #include "strvec.h"
 
 /* ------------------------------------------------------------------ */
@@ -48,18 +52,121 @@ static int setup_sink(struct tj_reader *r)
 	return TJ_OK;
 }
 
+/* --jobs: which streams to cut into windows (stream_split.h); r->split
+ * stays NULL when none is. */
+static int plan_split(struct tj_reader *r, uint32_t jobs, uint32_t *nsplit)
+{
+	struct tj_split *sp;
+	int rc = tj_split_new(&sp, jobs, (uint32_t)r->nups);
+	size_t k = 0;
+	*nsplit = 0;
+	for (size_t i = 0; rc == TJ_OK && i < r->ntraces; i++) {
+		uint64_t n = bt_component_source_get_output_port_count(r->comps[i]);
+		const char **names = calloc(n ? n : 1, sizeof(*names));
+		if (!names) {
+			rc = TJ_ENOMEM;
+			break;
+		}
+		for (uint64_t j = 0; j < n; j++)
+			names[j] = bt_port_get_name(bt_port_output_as_port_const(
+				bt_component_source_borrow_output_port_by_index_const(r->comps[i], j)));
+		/* a salvaged trace is read through its own view, whole */
+		if (tj_salvage_borrow_source(r->salvage, i, r->traces[i].path) == r->traces[i].path)
+			rc = tj_split_add_trace(sp, i, r->traces[i].path, names, (uint32_t)n, (uint32_t)k);
+		free(names);
+		k += n;
+	}
+	if (rc == TJ_OK)
+		rc = tj_split_decide(sp, nsplit);
+	if (rc == TJ_OK && *nsplit) {
+		rc = tj_split_make_views(sp);
+		if (rc == TJ_EIO && !tj_signal_caught()) {
+			/* an unwritable TMPDIR costs the windows, not the run */
+			char why[512];
+			tj_error_format(why, sizeof(why));
+			tj_error_clear();
+			tj_log(TJ_LOG_WARNING, NULL, "%s: streams are read whole", why);
+			*nsplit = 0;
+			rc = TJ_OK;
+		}
+	}
+	if (rc || !*nsplit) {
+		tj_split_free(sp);
+		*nsplit = 0;
+		return rc;
+	}
+	r->split = sp;
+	return TJ_OK;
+}
+
+/* The links reading the windows of trace i in worker graphs: one view
+ * source per worker, its ports matched by stream class and instance. */
+static int add_window_links(struct tj_reader *r, size_t i, struct tj_link_spec *specs,
+			    uint32_t *nspecs)
+{
+	for (size_t v = 0; v < tj_split_nviews(r->split); v++) {
+		size_t ti;
+		uint32_t w;
+		const char *dir = tj_split_view(r->split, v, &ti, &w);
+		const bt_component_source *vc;
+		if (ti != i)
+			continue;
+		int rc = tj_graph_add_source(r->wgraphs[w], r->ctf_plugin, dir, r->ntraces + i, &vc);
+		if (rc)
+			return rc;
+		uint64_t n = bt_component_source_get_output_port_count(vc);
+		for (size_t li = 0; li < tj_split_nlinks(r->split); li++) {
+			const struct tj_split_link *l = tj_split_borrow_link(r->split, li);
+			const bt_port_output *port = NULL;
+			if (l->view != v)
+				continue;
+			if (n == 1)
+				port = bt_component_source_borrow_output_port_by_index_const(vc, 0);
+			for (uint64_t j = 0; j < n && !port; j++) {
+				const bt_port_output *op = bt_component_source_borrow_output_port_by_index_const(vc, j);
+				uint64_t sc, id;
+				if (tj_split_port_ids(bt_port_get_name(bt_port_output_as_port_const(op)), &sc,
+						      &id) == 0 &&
+				    sc == l->class_id && id == l->instance_id)
+					port = op;
+			}
+			if (!port) {
+				tj_error_append("trace '%s' changed while opening it", r->traces[i].path);
+				return TJ_EIO;
+			}
+			specs[(*nspecs)++] = (struct tj_link_spec){
+				.port = port, .worker = w, .up = l->up,
+				.name = r->ups[l->up].c.port_name, .route = &l->route};
+			r->ups[l->up].c.split = 1;
+		}
+	}
+	return TJ_OK;
+}
+
 /* --jobs N: one graph per worker, each with its own sources (metadata is
- * parsed once per worker), stream k decoded by worker k % N. */
+ * parsed once per worker), stream k decoded by worker k % N, or, when a
+ * stream is cut into windows, its windows by several workers. */
 static int setup_workers(struct tj_reader *r, uint32_t jobs)
 {
-	uint32_t nw = jobs < r->nups ? jobs : (uint32_t)r->nups;
-	const bt_port_output **ports = calloc(r->nups, sizeof(*ports));
-	uint32_t *owner = calloc(r->nups, sizeof(*owner));
-	const char **names = calloc(r->nups, sizeof(*names));
-	int rc = TJ_OK;
+	uint32_t nsplit;
+	int rc = plan_split(r, jobs, &nsplit);
+	if (rc)
+		return rc;
+	uint32_t nw = nsplit ? jobs : jobs < r->nups ? jobs : (uint32_t)r->nups;
+	if (nw < 2) {
+		/* a stream that could not be cut (stream_split.h says which) */
+		if (r->jobs_why[0])
+			snprintf(r->jobs_why, sizeof(r->jobs_why), "auto: 1 stream, not cut");
+		else
+			snprintf(r->jobs_why, sizeof(r->jobs_why), "--jobs %u, 1 stream", (unsigned)jobs);
+		return setup_sink(r);
+	}
+	size_t maxspecs = r->nups + tj_split_nlinks(r->split);
+	struct tj_link_spec *specs = calloc(maxspecs ? maxspecs : 1, sizeof(*specs));
+	uint32_t nspecs = 0;
 
 	r->wgraphs = calloc(nw, sizeof(*r->wgraphs));
-	if (!ports || !owner || !names || !r->wgraphs) {
+	if (!specs || !r->wgraphs) {
 		rc = TJ_ENOMEM;
 		goto out;
 	}
@@ -73,34 +180,40 @@ static int setup_workers(struct tj_reader *r, uint32_t jobs)
 	}
 	size_t k = 0;
 	for (size_t i = 0; rc == TJ_OK && i < r->ntraces; i++) {
-		const bt_component_source *comps[64];
+		const bt_component_source *comps[64] = {0};
 		uint32_t ncomps = nw < 64 ? nw : 64;
 		comps[0] = r->comps[i];
-		for (uint32_t w = 1; rc == TJ_OK && w < ncomps; w++)
-			rc = tj_graph_add_source(r->wgraphs[w], r->ctf_plugin,
-						 tj_salvage_borrow_source(r->salvage, i, r->traces[i].path),
-						 i, &comps[w]);
-		if (rc)
-			break;
 		uint64_t n = bt_component_source_get_output_port_count(comps[0]);
-		for (uint64_t j = 0; j < n; j++, k++) {
-			owner[k] = (uint32_t)(k % ncomps);
-			if (bt_component_source_get_output_port_count(comps[owner[k]]) != n) {
+		for (uint64_t j = 0; rc == TJ_OK && j < n; j++, k++) {
+			if (tj_split_is_split(r->split, (uint32_t)k))
+				continue;
+			uint32_t owner = (uint32_t)(k % ncomps);
+			/* a worker gets the trace's source when it reads one of its
+			 * streams whole */
+			if (!comps[owner])
+				rc = tj_graph_add_source(r->wgraphs[owner], r->ctf_plugin,
+							 tj_salvage_borrow_source(r->salvage, i, r->traces[i].path),
+							 i, &comps[owner]);
+			if (rc)
+				break;
+			if (bt_component_source_get_output_port_count(comps[owner]) != n) {
 				tj_error_append("trace '%s' changed while opening it", r->traces[i].path);
 				rc = TJ_EIO;
 				break;
 			}
-			ports[k] = bt_component_source_borrow_output_port_by_index_const(comps[owner[k]], j);
-			names[k] = r->ups[k].c.port_name;
+			specs[nspecs++] = (struct tj_link_spec){
+				.port = bt_component_source_borrow_output_port_by_index_const(comps[owner], j),
+				.worker = owner, .up = (uint32_t)k, .name = r->ups[k].c.port_name};
 		}
+		if (rc == TJ_OK && r->split)
+			rc = add_window_links(r, i, specs, &nspecs);
 	}
 	if (rc == TJ_OK)
-		rc = tj_workers_create(&r->workers, r->wgraphs, nw, ports, owner, names,
-				       (uint32_t)r->nups);
+		rc = tj_workers_create(&r->workers, r->wgraphs, nw, specs, nspecs, (uint32_t)r->nups,
+				       r->split ? tj_split_nsegments(r->split) : (uint32_t)r->nups,
+				       r->split ? tj_split_borrow_next(r->split) : NULL);
 out:
-	free(ports);
-	free(owner);
-	free(names);
+	free(specs);
 	return rc;
 }
 
@@ -231,10 +344,9 @@ sources_added:
 		for (size_t i = 0; i < r->ntraces; i++)
 			bytes += tj_jobs_stream_bytes(r->traces[i].path);
 		jobs = tj_jobs_auto((uint32_t)r->nups, bytes, r->jobs_why, sizeof(r->jobs_why));
-	} else if (jobs > 1 && r->nups < 2) {
-		snprintf(r->jobs_why, sizeof(r->jobs_why), "--jobs %u, 1 stream", (unsigned)jobs);
 	}
-	rc = jobs > 1 && r->nups > 1 ? setup_workers(r, jobs) : setup_sink(r);
+	/* one stream too: stream_split.c cuts it into packet windows */
+	rc = jobs > 1 && r->nups > 0 ? setup_workers(r, jobs) : setup_sink(r);
 	if (r->workers)
 		r->jobs = r->nwgraphs;
 	if (rc)
@@ -295,6 +407,7 @@ void tj_reader_free(struct tj_reader *r)
 		bt_graph_put_ref(r->wgraphs[w]);
 	free(r->wgraphs);
 	bt_graph_put_ref(r->graph);
+	tj_split_free(r->split);
 	bt_plugin_put_ref(r->ctf_plugin);
 	for (size_t i = 0; i < r->ntraces; i++)
 		tj_trace_slot_release(&r->traces[i]);

@@ -21,6 +21,11 @@ static struct tj_stream_state *stream_get(struct tj_streams *ss, struct tj_strea
 	for (size_t i = 0; i < ss->n; i++)
 		if (ss->v[i]->bt == s)
 			return up->cur = ss->v[i];
+	if (up->split && up->cur) {
+		/* the next window of a cut stream, read by another graph */
+		up->cur->bt = s;
+		return up->cur;
+	}
 	struct tj_stream_state **v = realloc(ss->v, (ss->n + 1) * sizeof(*v));
 	struct tj_stream_state *st = calloc(1, sizeof(*st));
 	if (!v || !st) {

@@ -35,6 +35,8 @@ struct tj_stream_cursor {
 	uint64_t tie_key;       /* stream class id << 32 | stream id */
 	uint32_t trace_index;
 	char *port_name;        /* owned */
+	int split;              /* read in windows by several graphs (stream_split.h):
+				   each window's bt_stream is this same stream */
 };
 
 /* A callback priming held back: an untimed event (a stream without a

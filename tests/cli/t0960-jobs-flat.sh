@@ -41,7 +41,7 @@ for dir in "$TRACES"/*/; do
 	dirs+=("$dir")
 done
 EXPORTERS=(text chrome-json tracecompass-xml stats)
-plan $((${#dirs[@]} * (${#EXPORTERS[@]} + 1) + 14))
+plan $((${#dirs[@]} * (${#EXPORTERS[@]} + 1) + 15))
 
 # run OUT ARGS...: tjconv's exit status and output (stdout for stats)
 run() {
@@ -127,6 +127,16 @@ check_eq "auto on a trace under 1 MiB (live-ncat-3): 1 thread" \
 "$TJGEN" -q --scenario load --events 40000 --cpus 1 -o "$TMP/one"
 check_eq "auto on a single-stream trace: 1 thread" "decoding: 1 thread (auto: 1 stream)" \
 	"$("$TJCONV" -q --summary "$TMP/one" -o /dev/null 2>&1 | grep '^decoding:')"
+# a single stream over 16 MiB: a worker decodes it (in packet windows)
+"$TJGEN" -q --scenario load --events 400000 --cpus 1 -o "$TMP/big1"
+mib=$(( $(stat -c %s "$TMP"/big1/channel0_0) >> 20 ))
+if [ "$cores" -ge 2 ]; then
+	want_big="decoding: 2 threads (auto: 1 stream of $mib MiB, $cores cores)"
+else
+	want_big="decoding: 1 thread (auto: 1 core)"
+fi
+check_eq "auto on one stream of $mib MiB (over 16): $want_big" "$want_big" \
+	"$("$TJCONV" -q --summary "$TMP/big1" -o /dev/null 2>&1 | grep '^decoding:')"
 printf 'jobs: auto\n' >"$TMP/auto.yaml"
 printf 'jobs: 3\n' >"$TMP/three.yaml"
 check_eq "config 'jobs: 3', then --jobs auto on the command line wins" \
