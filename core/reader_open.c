@@ -155,7 +155,7 @@ static int setup_workers(struct tj_reader *r, uint32_t jobs)
 	uint32_t nw = nsplit ? jobs : jobs < r->nups ? jobs : (uint32_t)r->nups;
 	if (nw < 2) {
 		/* a stream that could not be cut (stream_split.h says which) */
-		if (r->jobs_why[0])
+		if (strncmp(r->jobs_why, "auto", 4) == 0)
 			snprintf(r->jobs_why, sizeof(r->jobs_why), "auto: 1 stream, not cut");
 		else
 			snprintf(r->jobs_why, sizeof(r->jobs_why), "--jobs %u, 1 stream", (unsigned)jobs);
