@@ -24,7 +24,7 @@ uint32_t tj_jobs_cores(void)
 	return n < 1 ? 1 : (uint32_t)n;
 }
 
-uint64_t tj_jobs_stream_bytes(const char *dir)
+uint64_t tj_jobs_stream_bytes(const char *dir, uint64_t *metadata)
 {
 	DIR *d = opendir(dir);
 	uint64_t total = 0;
@@ -34,18 +34,23 @@ uint64_t tj_jobs_stream_bytes(const char *dir)
 	while ((de = readdir(d))) {
 		char path[4096];
 		struct stat st;
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "metadata") == 0)
+		if (de->d_name[0] == '.')
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
 			continue;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (strcmp(de->d_name, "metadata") == 0)
+			*metadata += (uint64_t)st.st_size;
+		else
 			total += (uint64_t)st.st_size;
 	}
 	closedir(d);
 	return total;
 }
 
-uint32_t tj_jobs_auto(uint32_t nstreams, uint64_t bytes, char *why, size_t cap)
+uint32_t tj_jobs_auto(uint32_t nstreams, uint64_t bytes, uint64_t metadata, char *why,
+		      size_t cap)
 {
 	uint32_t cores = tj_jobs_cores();
 	uint32_t jobs = cores > 2 ? cores - 1 : 2;
@@ -58,6 +63,11 @@ uint32_t tj_jobs_auto(uint32_t nstreams, uint64_t bytes, char *why, size_t cap)
 		one = "under 1 MiB of streams";
 	if (one) {
 		snprintf(why, cap, "auto: %s", one);
+		return 1;
+	}
+	if (bytes < TJ_JOBS_AUTO_FIXED_BYTES || bytes < TJ_JOBS_AUTO_PER_METADATA * metadata) {
+		snprintf(why, cap, "auto: %llu MiB of streams for %llu KiB of metadata",
+			 (unsigned long long)(bytes >> 20), (unsigned long long)(metadata >> 10));
 		return 1;
 	}
 	if (nstreams < 2) {

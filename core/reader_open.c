@@ -340,10 +340,11 @@ sources_added:
 	if (jobs == 0 && r->live) {
 		jobs = 1;
 	} else if (jobs == 0) {
-		uint64_t bytes = 0;
+		uint64_t bytes = 0, metadata = 0;
 		for (size_t i = 0; i < r->ntraces; i++)
-			bytes += tj_jobs_stream_bytes(r->traces[i].path);
-		jobs = tj_jobs_auto((uint32_t)r->nups, bytes, r->jobs_why, sizeof(r->jobs_why));
+			bytes += tj_jobs_stream_bytes(r->traces[i].path, &metadata);
+		jobs = tj_jobs_auto((uint32_t)r->nups, bytes, metadata, r->jobs_why,
+				    sizeof(r->jobs_why));
 	}
 	/* one stream too: stream_split.c cuts it into packet windows */
 	rc = jobs > 1 && r->nups > 0 ? setup_workers(r, jobs) : setup_sink(r);

@@ -41,7 +41,7 @@ for dir in "$TRACES"/*/; do
 	dirs+=("$dir")
 done
 EXPORTERS=(text chrome-json tracecompass-xml stats)
-plan $((${#dirs[@]} * (${#EXPORTERS[@]} + 1) + 15))
+plan $((${#dirs[@]} * (${#EXPORTERS[@]} + 1) + 16))
 
 # run OUT ARGS...: tjconv's exit status and output (stdout for stats)
 run() {
@@ -110,17 +110,24 @@ check_eq "untimed: tjconv shows no time (?? columns) for all 17 events" 17 \
 # the affinity mask, as tjconv does)
 cores=$(nproc)
 ref16="$TRACES/ref-16-cores-rt/kernel"
+"$TJGEN" -q --scenario load --events 400000 --cpus 4 -o "$TMP/big4"
 if [ "$cores" -ge 2 ]; then
 	want=$((cores > 2 ? cores - 1 : 2))
-	[ "$want" -gt 16 ] && want=16
-	want_line="decoding: $want threads (auto: 16 streams, $cores cores)"
+	[ "$want" -gt 4 ] && want=4
+	want_line="decoding: $want threads (auto: 4 streams, $cores cores)"
+	s16=$(find "$ref16" -maxdepth 1 -type f ! -name metadata -printf '%s\n' | awk '{s += $1} END {print s}')
+	m16=$(stat -c %s "$ref16/metadata")
+	want16="decoding: 1 thread (auto: $((s16 >> 20)) MiB of streams for $((m16 >> 10)) KiB of metadata)"
 else
 	want_line="decoding: 1 thread (auto: 1 core)"
+	want16=$want_line
 fi
-check_eq "auto on ref-16-cores-rt (16 streams, 14 MB) with $cores cores" "$want_line" \
-	"$("$TJCONV" -q --summary "$ref16" -o /dev/null 2>&1 | grep '^decoding:')"
+check_eq "auto on a 4-stream trace of 20 MiB with $cores cores" "$want_line" \
+	"$("$TJCONV" -q --summary "$TMP/big4" -o /dev/null 2>&1 | grep '^decoding:')"
+check_eq "auto on ref-16-cores-rt (16 streams, 13 MiB, but 452 KiB of metadata parsed once more per thread): 1 thread" \
+	"$want16" "$("$TJCONV" -q --summary "$ref16" -o /dev/null 2>&1 | grep '^decoding:')"
 check_eq "auto on one core (taskset -c 0): 1 thread" "decoding: 1 thread (auto: 1 core)" \
-	"$(taskset -c 0 "$TJCONV" -q --summary "$ref16" -o /dev/null 2>&1 | grep '^decoding:')"
+	"$(taskset -c 0 "$TJCONV" -q --summary "$TMP/big4" -o /dev/null 2>&1 | grep '^decoding:')"
 check_eq "auto on a trace under 1 MiB (live-ncat-3): 1 thread" \
 	"decoding: 1 thread (auto: under 1 MiB of streams)" \
 	"$("$TJCONV" -q --summary --jobs auto "$ncat3" -o /dev/null 2>&1 | grep '^decoding:')"
@@ -141,9 +148,9 @@ printf 'jobs: auto\n' >"$TMP/auto.yaml"
 printf 'jobs: 3\n' >"$TMP/three.yaml"
 check_eq "config 'jobs: 3', then --jobs auto on the command line wins" \
 	"$want_line" \
-	"$("$TJCONV" -q --summary --config "$TMP/three.yaml" --jobs auto "$ref16" -o /dev/null 2>&1 | grep '^decoding:')"
+	"$("$TJCONV" -q --summary --config "$TMP/three.yaml" --jobs auto "$TMP/big4" -o /dev/null 2>&1 | grep '^decoding:')"
 check_eq "config 'jobs: auto' is accepted" "$want_line" \
-	"$("$TJCONV" -q --summary --config "$TMP/auto.yaml" "$ref16" -o /dev/null 2>&1 | grep '^decoding:')"
+	"$("$TJCONV" -q --summary --config "$TMP/auto.yaml" "$TMP/big4" -o /dev/null 2>&1 | grep '^decoding:')"
 check_eq "--jobs 3 is taken as given" "decoding: 3 threads (--jobs 3)" \
 	"$("$TJCONV" -q --summary --jobs 3 "$ref16" -o /dev/null 2>&1 | grep '^decoding:')"
 
