@@ -53,6 +53,17 @@ static inline const struct tj_flat_event *tj_batch_flat_at(const struct tj_batch
  * TJ_TS_NONE when the message only updates stream state. */
 int64_t tj_message_ts(const bt_message *m);
 
+/* reader_batch.c: a batch with room for cap messages, or NULL. */
+struct tj_batch *tj_batch_new(uint64_t cap);
+/* Item i of b is message m: an event is copied into b's arena as a flat
+ * record and m released now; another message is kept in b.  -1: out of
+ * memory (m not released). */
+int tj_batch_flatten(struct tj_batch *b, uint64_t i, const bt_message *m);
+/* Release what b holds (worker thread); b is empty and reusable. */
+void tj_batch_release_messages(struct tj_batch *b);
+/* Free a list of batches linked by next. */
+void tj_batch_free_list(struct tj_batch *b);
+
 /* Which segment each message of a window link feeds (stream_split.h):
  * by packet of its view (counted by packet ends), or -1 for a primer
  * packet, whose messages are dropped. */
