@@ -13,14 +13,26 @@
 #include "reader_jobs.h"
 #include "stream.h"
 
-static struct tj_stream_state *stream_get(struct tj_streams *ss, struct tj_stream_cursor *up,
-					  const bt_stream *s)
+/* The stream a flat event belongs to: its beginning came earlier on the
+ * same upstream (as a message), so it is known; the pointer is only
+ * compared. */
+static struct tj_stream_state *stream_find(struct tj_streams *ss, struct tj_stream_cursor *up,
+					   const bt_stream *s)
 {
 	if (up->cur && up->cur->bt == s)
 		return up->cur;
 	for (size_t i = 0; i < ss->n; i++)
 		if (ss->v[i]->bt == s)
 			return up->cur = ss->v[i];
+	return NULL;
+}
+
+static struct tj_stream_state *stream_get(struct tj_streams *ss, struct tj_stream_cursor *up,
+					  const bt_stream *s)
+{
+	struct tj_stream_state *known = stream_find(ss, up, s);
+	if (known)
+		return known;
 	if (up->split && up->cur) {
 		/* the next window of a cut stream, read by another graph */
 		up->cur->bt = s;
@@ -288,20 +300,6 @@ static void flat_ctx_int(const uint8_t *ctx, int idx, int32_t *out)
 	int64_t v;
 	if (f && tj_flat_int(f, &v))
 		*out = (int32_t)v;
-}
-
-/* The stream a flat event belongs to: its beginning came earlier on the
- * same upstream (as a message), so it is known; the pointer is only
- * compared. */
-static struct tj_stream_state *stream_find(struct tj_streams *ss, struct tj_stream_cursor *up,
-					   const bt_stream *s)
-{
-	if (up->cur && up->cur->bt == s)
-		return up->cur;
-	for (size_t i = 0; i < ss->n; i++)
-		if (ss->v[i]->bt == s)
-			return up->cur = ss->v[i];
-	return NULL;
 }
 
 /* handle_event for a flat event (--jobs). */

@@ -131,4 +131,26 @@ static inline size_t tj_fmt_end(struct tj_fmt *f)
 	return f->len;
 }
 
+/* A duration as people read it: "850 ns", "2.0 µs", "1.25 ms", "3.00 s"
+ * (what the analyzers' labels and notes show). */
+static inline void tj_fmt_duration(int64_t ns, char *buf, size_t cap)
+{
+	struct tj_fmt o;
+	tj_fmt_init(&o, buf, cap);
+	if (ns < 1000) {
+		tj_fmt_i64(&o, ns);
+		tj_fmt_str(&o, " ns");
+	} else if (ns < 1000000) {
+		tj_fmt_scaled(&o, ns, 3, 1);
+		tj_fmt_str(&o, " µs");
+	} else if (ns < 1000000000) {
+		tj_fmt_scaled(&o, ns, 6, 2);
+		tj_fmt_str(&o, " ms");
+	} else {
+		tj_fmt_scaled(&o, ns, 9, 2);
+		tj_fmt_str(&o, " s");
+	}
+	tj_fmt_end(&o);
+}
+
 #endif

@@ -130,26 +130,6 @@ static void frame_label(const struct frame *f, char *buf, size_t cap)
 	tj_fmt_end(&o);
 }
 
-/* Durations as the text exporter's readers like them: "2.0 µs", "1.25 ms". */
-static void fmt_dur(int64_t ns, char *buf, size_t cap)
-{
-	struct tj_fmt o;
-	tj_fmt_init(&o, buf, cap);
-	if (ns < 1000) {
-		tj_fmt_i64(&o, ns);
-		tj_fmt_str(&o, " ns");
-	} else if (ns < 1000000) {
-		tj_fmt_scaled(&o, ns, 3, 1);
-		tj_fmt_str(&o, " µs");
-	} else if (ns < 1000000000) {
-		tj_fmt_scaled(&o, ns, 6, 2);
-		tj_fmt_str(&o, " ms");
-	} else {
-		tj_fmt_scaled(&o, ns, 9, 2);
-		tj_fmt_str(&o, " s");
-	}
-	tj_fmt_end(&o);
-}
 
 static int emit_frame(struct irqs *q, int32_t cpu, const struct frame *f, int64_t end,
 		      int64_t ret, uint32_t flags)
@@ -258,7 +238,7 @@ static int on_exit(struct irqs *q, struct cpu *c, const struct tj_event *ev, int
 	if (rc == TJ_OK && q->annotate) {
 		char label[64], d[32], note[160];
 		frame_label(&f, label, sizeof(label));
-		fmt_dur(dur, d, sizeof(d));
+		tj_fmt_duration(dur, d, sizeof(d));
 		struct tj_fmt o;
 		tj_fmt_init(&o, note, sizeof(note));
 		tj_fmt_str(&o, label);
@@ -269,7 +249,7 @@ static int on_exit(struct irqs *q, struct cpu *c, const struct tj_event *ev, int
 			tj_fmt_str(&o, d);
 			if (f.raise_lat >= 0) {
 				char r[32];
-				fmt_dur(f.raise_lat, r, sizeof(r));
+				tj_fmt_duration(f.raise_lat, r, sizeof(r));
 				tj_fmt_str(&o, ", ");
 				tj_fmt_str(&o, r);
 				tj_fmt_str(&o, " after its raise");

@@ -224,22 +224,3 @@ void journey_short(const struct journey *j, char *buf, size_t cap)
 	tj_fmt_end(&o);
 }
 
-void fmt_dur(int64_t ns, char *buf, size_t cap)
-{
-	struct tj_fmt o;
-	tj_fmt_init(&o, buf, cap);
-	if (ns < 1000) {
-		tj_fmt_i64(&o, ns);
-		tj_fmt_str(&o, " ns");
-	} else if (ns < 1000000) {
-		tj_fmt_scaled(&o, ns, 3, 1);
-		tj_fmt_str(&o, " µs");
-	} else if (ns < 1000000000) {
-		tj_fmt_scaled(&o, ns, 6, 2);
-		tj_fmt_str(&o, " ms");
-	} else {
-		tj_fmt_scaled(&o, ns, 9, 2);
-		tj_fmt_str(&o, " s");
-	}
-	tj_fmt_end(&o);
-}

@@ -234,7 +234,7 @@ int pk_net_event(struct pk *p, const struct pk_class *k, const struct tj_event *
 		p->st.xmitted++;
 		fill_basics(p, k, ev, j);
 		journey_short(j, s, sizeof(s));
-		fmt_dur(ev->ts - (j->t_queue != TJ_TS_NONE ? j->t_queue : j->t_first), d, sizeof(d));
+		tj_fmt_duration(ev->ts - (j->t_queue != TJ_TS_NONE ? j->t_queue : j->t_first), d, sizeof(d));
 		snprintf(x, sizeof(x), " transmitted on %s, ", j->dev[0] ? j->dev : "?");
 		return note(p, ev, s, x, d, " after queue");
 	case PK_RX:
@@ -266,7 +266,7 @@ int pk_net_event(struct pk *p, const struct pk_class *k, const struct tj_event *
 		d[0] = '\0';
 		if (j->t_xmit != TJ_TS_NONE || j->t_queue != TJ_TS_NONE) {
 			char dd[32];
-			fmt_dur(ev->ts - (j->t_queue != TJ_TS_NONE ? j->t_queue : j->t_xmit), dd,
+			tj_fmt_duration(ev->ts - (j->t_queue != TJ_TS_NONE ? j->t_queue : j->t_xmit), dd,
 				sizeof(dd));
 			snprintf(d, sizeof(d), ", %s after queue", dd);
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "packets.h"
+#include "tjconv/fmt.h"
 
 #define MAX_CONNS 4096
 
@@ -78,7 +79,7 @@ int pk_wake(struct pk *p, const struct pk_class *k, const struct tj_event *ev)
 	char s[160], buf[480], d[32] = "";
 	journey_short(j, s, sizeof(s));
 	if (t->sys)
-		fmt_dur(ev->ts - t->sys_ts, d, sizeof(d));
+		tj_fmt_duration(ev->ts - t->sys_ts, d, sizeof(d));
 	char where[64];
 	if (j->t_recv == TJ_TS_NONE)
 		snprintf(where, sizeof(where), "queued");
@@ -153,7 +154,7 @@ static int match_accept(struct pk *p, const struct pk_class *k, const struct tj_
 			if (p->annotate) {
 				char s[160], d[32], buf[480];
 				journey_short(j, s, sizeof(s));
-				fmt_dur(ev->ts - (j->t_recv != TJ_TS_NONE ? j->t_recv : j->t_first), d,
+				tj_fmt_duration(ev->ts - (j->t_recv != TJ_TS_NONE ? j->t_recv : j->t_first), d,
 					sizeof(d));
 				snprintf(buf, sizeof(buf), "accepts %s (connection %s), %s after the SYN arrived",
 					 s, c->name, d);
@@ -196,7 +197,7 @@ int pk_sys_exit(struct pk *p, const struct pk_class *k, const struct tj_event *e
 			j->wake_exit_ret = ret;
 			j->wake_exit_entry = entry;
 			snprintf(j->wake_exit_sys, sizeof(j->wake_exit_sys), "%s", sys);
-			fmt_dur(ev->ts - j->t_wake, d, sizeof(d));
+			tj_fmt_duration(ev->ts - j->t_wake, d, sizeof(d));
 			if (n < sizeof(buf))
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%sreturns %s after %s woke it",
 						      n ? "; " : "", d, s);
@@ -205,7 +206,7 @@ int pk_sys_exit(struct pk *p, const struct pk_class *k, const struct tj_event *e
 		if ((*role & R_COPY) && !j->delivered) {
 			set_reader(j, ev, sys, entry, ret);
 			*role &= (uint8_t)~R_DELIVER;
-			fmt_dur(ev->ts - (j->t_recv != TJ_TS_NONE ? j->t_recv : j->t_first), d, sizeof(d));
+			tj_fmt_duration(ev->ts - (j->t_recv != TJ_TS_NONE ? j->t_recv : j->t_first), d, sizeof(d));
 			if (n < sizeof(buf))
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 						      "%sreads %s, %s after it was received", n ? "; " : "",
@@ -216,7 +217,7 @@ int pk_sys_exit(struct pk *p, const struct pk_class *k, const struct tj_event *e
 		    ((j->h.payload > 0 && ret > 0) || ((j->h.flags & TCP_FIN) && ret == 0))) {
 			set_reader(j, ev, sys, entry, ret);
 			*role = 0;
-			fmt_dur(ev->ts - (j->t_recv != TJ_TS_NONE ? j->t_recv : j->t_first), d, sizeof(d));
+			tj_fmt_duration(ev->ts - (j->t_recv != TJ_TS_NONE ? j->t_recv : j->t_first), d, sizeof(d));
 			if (n < sizeof(buf))
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s of %s, %s after it was received",
 						      n ? "; " : "", ret ? "reads data" : "end of file: FIN",

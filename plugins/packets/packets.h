@@ -186,7 +186,6 @@ void hdr_flags(uint16_t flags, char *buf, size_t cap);
 void journey_label(const struct journey *j, char *buf, size_t cap);
 /* "SYN 127.0.0.1:4444→4000" for annotations */
 void journey_short(const struct journey *j, char *buf, size_t cap);
-void fmt_dur(int64_t ns, char *buf, size_t cap);
 
 /* journey.c */
 struct cpuctx *pk_cpu(struct pk *p, int32_t cpu);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "pcap_corr.h"
+#include "tjconv/fmt.h"
 
 void pc_label(const struct cpkt *k, char *buf, size_t cap)
 {
@@ -127,7 +128,7 @@ int pc_emit_capture(struct pk *p, const struct cpkt *k, int64_t t, int64_t at,
 		char dur[32];
 		ref = pc_ref_ts(j, &stage);
 		int64_t dt = t - ref;
-		fmt_dur(dt < 0 ? -dt : dt, dur, sizeof(dur));
+		tj_fmt_duration(dt < 0 ? -dt : dt, dur, sizeof(dur));
 		snprintf(kern, sizeof(kern), "kernel %s %s %s", stage, dur, dt < 0 ? "later" : "earlier");
 		snprintf(id, sizeof(id), " (journey #%llu, frame %llu)", (unsigned long long)j->id,
 			 (unsigned long long)k->no);
