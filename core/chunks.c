@@ -241,25 +241,7 @@ static int open_traces(struct tj_reader *r, struct tj_strvec dirs, const int64_t
 			}
 		}
 	}
-	const bt_component_sink *sink;
-	r->sink = (struct tj_sink_ops){.ud = r, .nports = (uint32_t)r->nups,
-				       .iterator_slot = tj_reader_iterator_slot,
-				       .lookahead_slot = tj_reader_lookahead_slot,
-				       .consume = tj_reader_consume};
-	if (tj_graph_add_sink(r->graph, "merge", &r->sink, &sink)) {
-		tj_bt_error_take();
-		tj_error_append("cannot set up the reading graph");
-		rc = TJ_ERROR;
-		goto out;
-	}
-	n = 0;
-	for (size_t i = 0; i < dirs.n && rc == TJ_OK; i++) {
-		uint64_t np = comps[i] ? bt_component_source_get_output_port_count(comps[i]) : 0;
-		for (uint64_t j = 0; j < np && rc == TJ_OK; j++, n++)
-			rc = tj_graph_connect(r->graph,
-					      bt_component_source_borrow_output_port_by_index_const(comps[i], j),
-					      sink, n, r->ups[n].c.port_name);
-	}
+	rc = tj_reader_setup_sink(r, comps, dirs.n);
 out:
 	free(comps);
 	return rc;

@@ -86,6 +86,10 @@ struct tj_reader {
 	void *live_flush_ud;
 };
 
+/* reader_open.c: our sink in r->graph, fed by every port of comps in order
+ * (NULL entries have none); r->ups and r->nups already describe them. */
+int tj_reader_setup_sink(struct tj_reader *r, const bt_component_source *const *comps,
+			 size_t ncomps);
 /* reader.c: what the sink component of a single-threaded reader calls. */
 int tj_reader_consume(void *ud);
 bt_message_iterator **tj_reader_iterator_slot(void *ud, uint32_t port);

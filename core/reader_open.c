@@ -25,8 +25,11 @@
 /* ------------------------------------------------------------------ */
 /* setup                                                               */
 
-/* One graph: our sink pulls every port itself (jobs = 1). */
-static int setup_sink(struct tj_reader *r)
+/* One graph: our sink pulls every port of comps[0 .. ncomps - 1] itself
+ * (jobs = 1), upstream k being the k-th port in that order; a NULL source
+ * has no ports.  chunks.c builds each chunk's graph with it too. */
+int tj_reader_setup_sink(struct tj_reader *r, const bt_component_source *const *comps,
+			 size_t ncomps)
 {
 	const bt_component_sink *sink;
 	r->sink = (struct tj_sink_ops){.ud = r, .nports = (uint32_t)r->nups,
@@ -39,17 +42,22 @@ static int setup_sink(struct tj_reader *r)
 		return TJ_ERROR;
 	}
 	size_t k = 0;
-	for (size_t i = 0; i < r->ntraces; i++) {
-		uint64_t n = bt_component_source_get_output_port_count(r->comps[i]);
+	for (size_t i = 0; i < ncomps; i++) {
+		uint64_t n = comps[i] ? bt_component_source_get_output_port_count(comps[i]) : 0;
 		for (uint64_t j = 0; j < n; j++, k++) {
 			int rc = tj_graph_connect(
-				r->graph, bt_component_source_borrow_output_port_by_index_const(r->comps[i], j),
+				r->graph, bt_component_source_borrow_output_port_by_index_const(comps[i], j),
 				sink, k, r->ups[k].c.port_name);
 			if (rc)
 				return rc;
 		}
 	}
 	return TJ_OK;
+}
+
+static int setup_sink(struct tj_reader *r)
+{
+	return tj_reader_setup_sink(r, r->comps, r->ntraces);
 }
 
 /* --jobs: which streams to cut into windows (stream_split.h); r->split
