@@ -154,7 +154,7 @@ static int add_window_links(struct tj_reader *r, size_t i, struct tj_link_spec *
 /* --jobs N: one graph per worker, each with its own sources (metadata is
  * parsed once per worker), stream k decoded by worker k % N, or, when a
  * stream is cut into windows, its windows by several workers. */
-static int setup_workers(struct tj_reader *r, uint32_t jobs)
+static int setup_workers(struct tj_reader *r, uint32_t jobs, int chosen_by_auto)
 {
 	uint32_t nsplit;
 	int rc = plan_split(r, jobs, &nsplit);
@@ -163,7 +163,7 @@ static int setup_workers(struct tj_reader *r, uint32_t jobs)
 	uint32_t nw = nsplit ? jobs : jobs < r->nups ? jobs : (uint32_t)r->nups;
 	if (nw < 2) {
 		/* a stream that could not be cut (stream_split.h says which) */
-		if (strncmp(r->jobs_why, "auto", 4) == 0)
+		if (chosen_by_auto)
 			snprintf(r->jobs_why, sizeof(r->jobs_why), "auto: 1 stream, not cut");
 		else
 			snprintf(r->jobs_why, sizeof(r->jobs_why), "--jobs %u, 1 stream", (unsigned)jobs);
@@ -345,6 +345,7 @@ sources_added:
 			}
 		}
 	}
+	int chosen_by_auto = jobs == 0 && !r->live;
 	if (jobs == 0 && r->live) {
 		jobs = 1;
 	} else if (jobs == 0) {
@@ -355,7 +356,7 @@ sources_added:
 				    sizeof(r->jobs_why));
 	}
 	/* one stream too: stream_split.c cuts it into packet windows */
-	rc = jobs > 1 && r->nups > 0 ? setup_workers(r, jobs) : setup_sink(r);
+	rc = jobs > 1 && r->nups > 0 ? setup_workers(r, jobs, chosen_by_auto) : setup_sink(r);
 	if (r->workers)
 		r->jobs = r->nwgraphs;
 	if (rc)
