@@ -8,6 +8,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -128,4 +130,24 @@ int tj_discover_traces(const char *path, struct tj_strvec *out)
 	}
 	qsort(out->v, out->n, sizeof(*out->v), cmp_str);
 	return TJ_OK;
+}
+
+int tj_trace_files(const char *dir, int with_metadata, struct tj_strvec *names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		struct stat st;
+		char path[PATH_MAX];
+		if (de->d_name[0] == '.' || (!with_metadata && strcmp(de->d_name, "metadata") == 0))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
+			continue;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			tj_strvec_push(names, de->d_name);
+	}
+	closedir(d);
+	return 0;
 }

@@ -9,4 +9,9 @@
  * included).  Errors name path: missing, not a directory, nothing found. */
 int tj_discover_traces(const char *path, struct tj_strvec *out);
 
+/* Append to names the regular files of the trace folder dir (not hidden
+ * ones; 'metadata' only with_metadata), in directory order.  -1 when dir
+ * cannot be opened. */
+int tj_trace_files(const char *dir, int with_metadata, struct tj_strvec *names);
+
 #endif

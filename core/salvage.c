@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "discovery.h"
 #include "error.h"
 #include "log.h"
 #include "salvage.h"
@@ -255,27 +256,6 @@ static int make_view(struct view *v, const char *dir, struct scan *scans, char *
 	return v->dir ? TJ_OK : TJ_ENOMEM;
 }
 
-/* The stream files of dir: regular files but 'metadata' and hidden ones. */
-static int list_files(const char *dir, struct tj_strvec *names)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		struct stat st;
-		char *p;
-		if (de->d_name[0] == '.')
-			continue;
-		p = join(dir, de->d_name);
-		if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
-			tj_strvec_push(names, de->d_name);
-		free(p);
-	}
-	closedir(d);
-	return 0;
-}
-
 static int salvage_trace(struct view *v, const char *dir, unsigned flags)
 {
 	struct tj_tsdl_layout l;
@@ -294,7 +274,7 @@ static int salvage_trace(struct view *v, const char *dir, unsigned flags)
 	for (size_t i = 0; i < l.nstreams; i++)
 		if ((l.streams[i].end_bits + 7) / 8 > need)
 			need = (size_t)((l.streams[i].end_bits + 7) / 8);
-	if (need == 0 || need > TJ_SALVAGE_MAX_HEADER || list_files(dir, &names))
+	if (need == 0 || need > TJ_SALVAGE_MAX_HEADER || tj_trace_files(dir, 1, &names))
 		goto out;
 	scans = calloc(names.n ? names.n : 1, sizeof(*scans));
 	buf = malloc(need);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "discovery.h"
 #include "error.h"
 #include "log.h"
 #include "signals.h"
@@ -144,26 +145,6 @@ static void sfile_release(struct tj_split_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* The stream files of dir: regular files but 'metadata' and hidden ones. */
-static int list_files(const char *dir, struct tj_strvec *names)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		struct stat st;
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "metadata") == 0)
-			continue;
-		char *p = tj_split_join(dir, de->d_name);
-		if (p && stat(p, &st) == 0 && S_ISREG(st.st_mode))
-			tj_strvec_push(names, de->d_name);
-		free(p);
-	}
-	closedir(d);
-	return 0;
-}
-
 int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const char *const *ports,
 		       uint32_t nports, uint32_t first_up)
 {
@@ -184,7 +165,7 @@ int tj_split_add_trace(struct tj_split *s, size_t ti, const char *dir, const cha
 	/* Without instance ids ctf.fs numbers streams in the order it lists
 	 * the files, which a view does not keep: only a trace of one stream
 	 * (numbered 0 either way) is cut then. */
-	if (list_files(real, &names) || (!l.stream_instance_id.present && (names.n != 1 || nports != 1)))
+	if (tj_trace_files(real, 0, &names) || (!l.stream_instance_id.present && (names.n != 1 || nports != 1)))
 		goto out;
 	files = calloc(names.n ? names.n : 1, sizeof(*files));
 	if (!files) {
