@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "packets.h"
+#include "tjconv/fmt.h"
 
 static const uint8_t *in;
 static size_t inlen;
@@ -78,6 +79,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hdr_flags(o.flags, buf, sizeof(buf));
 		hdr_flags(o.flags, buf, 4);
 	}
-	fmt_dur(size > 8 ? (int64_t)((uint64_t)data[0] << 56 | data[7]) : 0, buf, sizeof(buf));
+	tj_fmt_duration(size > 8 ? (int64_t)((uint64_t)data[0] << 56 | data[7]) : 0, buf, sizeof(buf));
 	return 0;
 }
